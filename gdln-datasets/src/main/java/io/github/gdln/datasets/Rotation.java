@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * <p>Direction: a positive angle turns the image <b>counter-clockwise</b> as it is displayed (row 0 at the top), as
  * torchvision's {@code rotate}. For 90 degrees on a square n x n image, {@code out[r][c] = in[c][n-1-r]}. The centre
- * is ((rows-1)/2, (cols-1)/2) in pixel indices.
+ * is ((rows-1)/2, (cols-1)/2) in pixel indices, so multiples of 90 degrees are exact index maps when rows and cols
+ * have the same parity (always for square images) and interpolate by half a pixel otherwise.
  *
  * <p>The rotation is a linear map of the pixels, stored sparse and built once: each output pixel of a plane is a
  * weighted sum of at most 4 source pixels (bilinear) or 1 (nearest). Weights of one output pixel sum to 1 inside the
