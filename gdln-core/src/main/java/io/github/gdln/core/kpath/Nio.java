@@ -1,0 +1,75 @@
+package io.github.gdln.core.kpath;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Direct element access to the native memory of a contiguous ND4J array, used by the fused Java loops of the step
+ * (bias adds, softmax cross-entropy, layout changes) so that each of them is one pass and no ND4J op.
+ */
+abstract sealed class Nio permits Nio.F, Nio.D {
+    final int base;
+
+    private Nio(int base) {
+        this.base = base;
+    }
+
+    /** A view of {@code a}'s elements; {@code a} must be contiguous in 'c' order. */
+    static Nio of(INDArray a) {
+        if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("array must be contiguous 'c' order, got " + a.shapeInfoToString());
+        }
+        int off = Math.toIntExact(a.offset());
+        if (a.dataType() == DataType.FLOAT) {
+            return new F(a.data().asNioFloat(), off);
+        }
+        if (a.dataType() == DataType.DOUBLE) {
+            return new D(a.data().asNioDouble(), off);
+        }
+        throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE, got " + a.dataType());
+    }
+
+    abstract double get(int i);
+
+    abstract void set(int i, double v);
+
+    static final class F extends Nio {
+        private final FloatBuffer b;
+
+        F(FloatBuffer b, int base) {
+            super(base);
+            this.b = b;
+        }
+
+        @Override
+        double get(int i) {
+            return b.get(base + i);
+        }
+
+        @Override
+        void set(int i, double v) {
+            b.put(base + i, (float) v);
+        }
+    }
+
+    static final class D extends Nio {
+        private final DoubleBuffer b;
+
+        D(DoubleBuffer b, int base) {
+            super(base);
+            this.b = b;
+        }
+
+        @Override
+        double get(int i) {
+            return b.get(base + i);
+        }
+
+        @Override
+        void set(int i, double v) {
+            b.put(base + i, v);
+        }
+    }
+}
