@@ -1,0 +1,65 @@
+package io.github.gdln.core.arch;
+
+import io.github.gdln.api.Architecture;
+import io.github.gdln.api.Edge;
+import io.github.gdln.api.Graph;
+import io.github.gdln.api.Node;
+import io.github.gdln.api.Params;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The routing network of THEORY.md 3.2: M input nodes {@code in0..} each with its own encoder {@code enc<i>} into a
+ * shared hidden chain {@code h1 -> ... -> h<L>} (shared edges {@code shared1..}), and M output nodes {@code out0..}
+ * each with its own decoder {@code dec<j>}. Every (i, j) pair is a path; each encoder and decoder lies on M paths, the
+ * shared edges on M² (slide 19).
+ *
+ * <p>Parameters: {@code domains} (M), {@code input-width}, {@code hidden-width}, {@code output-width},
+ * {@code hidden-layers} (L &gt;= 1; L = 2 is the paper's network).
+ */
+public final class RoutingArchitecture implements Architecture {
+    /** Name prefix of the input nodes. */
+    public static final String INPUT = "in";
+    /** Name prefix of the output nodes. */
+    public static final String OUTPUT = "out";
+
+    @Override
+    public String name() {
+        return "routing";
+    }
+
+    @Override
+    public String description() {
+        return "M input domains -> per-domain encoders -> shared hidden layers -> per-domain decoders -> M outputs";
+    }
+
+    @Override
+    public Graph build(Params p) {
+        int m = p.getInt("domains", 1);
+        int in = p.getInt("input-width", 1);
+        int hidden = p.getInt("hidden-width", 1);
+        int out = p.getInt("output-width", 1);
+        int layers = p.getInt("hidden-layers", 1);
+        List<Node> nodes = new ArrayList<>();
+        List<Edge> edges = new ArrayList<>();
+        List<String> inputs = new ArrayList<>();
+        List<String> outputs = new ArrayList<>();
+        for (int l = 1; l <= layers; l++) {
+            nodes.add(new Node("h" + l, hidden));
+            if (l > 1) {
+                edges.add(new Edge("shared" + (l - 1), "h" + (l - 1), "h" + l));
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            nodes.add(new Node(INPUT + i, in));
+            inputs.add(INPUT + i);
+            edges.add(new Edge("enc" + i, INPUT + i, "h1"));
+        }
+        for (int j = 0; j < m; j++) {
+            nodes.add(new Node(OUTPUT + j, out));
+            outputs.add(OUTPUT + j);
+            edges.add(new Edge("dec" + j, "h" + layers, OUTPUT + j));
+        }
+        return new Graph(nodes, edges, inputs, outputs);
+    }
+}

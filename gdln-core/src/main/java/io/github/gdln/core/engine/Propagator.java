@@ -1,0 +1,168 @@
+package io.github.gdln.core.engine;
+
+import io.github.gdln.api.Loss;
+import io.github.gdln.api.LossKind;
+import io.github.gdln.core.engine.UnitPlan.Input;
+import io.github.gdln.core.engine.UnitPlan.Unit;
+import io.github.gdln.core.graph.CompiledGraph;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Exact forward and backward propagation of a gated network over a batch of base samples and a set of contexts.
+ *
+ * <p>Forward (THEORY.md 1.1): h_v = g_v x_v on inputs, h_v = g_v Σ_{e into v} g_e W_e h_s(e) elsewhere, with
+ * samples as rows: H_v = g_v ⊙ Σ_e g_e H_s(e) W_eᵀ. Backward is the transpose of every step: with D_v = ∂L/∂H_v,
+ * ∂L/∂W_e += (g_e g_v ⊙ D_v)ᵀ H_s(e) and D_s(e) += (g_e g_v ⊙ D_v) W_e. Each shared unit of the {@link UnitPlan} is
+ * computed once and its gradient accumulated from every consumer, so a step costs what the distinct activations
+ * cost, not samples x contexts. Gradients are accumulated in place into a flat vector by gemm with beta = 1.
+ */
+public final class Propagator {
+    private final BoundTask task;
+    private final DataType type;
+
+    /** A propagator for {@code task} computing in {@code type}. */
+    public Propagator(BoundTask task, DataType type) {
+        this.task = task;
+        this.type = type;
+    }
+
+    /** Per-context results of a pass: loss per planned context and, for classification, correct counts. */
+    public record Pass(int[] contexts, double[] loss, long[] correct, int samples) {
+    }
+
+    /**
+     * Computes the training objective on {@code samples} (trained contexts only) and, when {@code gradient} is not
+     * null, adds its gradient to {@code gradient} (flat layout of {@link GatedNetwork#newGradient()}).
+     *
+     * @return the objective: Σ (or mean) over trained contexts of the mean per-sample loss
+     */
+    public double objective(GatedNetwork net, int[] samples, INDArray gradient) {
+        Pass pass = run(net, task.trainPlan(), samples, gradient);
+        double total = 0;
+        for (double l : pass.loss()) {
+            total += l;
+        }
+        return total * task.contextWeight();
+    }
+
+    /** Evaluates every context (trained and untrained) on {@code samples}, without gradients. */
+    public Pass evaluate(GatedNetwork net, int[] samples) {
+        return run(net, task.evalPlan(), samples, null);
+    }
+
+    private Pass run(GatedNetwork net, UnitPlan plan, int[] samples, INDArray gradient) {
+        CompiledGraph g = task.graph();
+        int b = samples.length;
+        List<Unit> units = plan.units();
+        GateColumns gates = new GateColumns(task.gateTable(), samples, type);
+        INDArray[] h = new INDArray[units.size()];
+        INDArray[] inputs = new INDArray[g.nodeCount()];
+        for (int v : g.inputs()) {
+            inputs[v] = fetch(true, g.node(v).name(), g.width(v), samples);
+        }
+        for (int u = 0; u < units.size(); u++) {
+            Unit unit = units.get(u);
+            INDArray a;
+            if (unit.isInput()) {
+                a = inputs[unit.node()].dup();
+            } else {
+                a = null;
+                for (Input in : unit.inputs()) {
+                    a = gates.gemmGated(h[in.source()], net.weight(in.edge()), false, true, in.gate(), a);
+                }
+            }
+            h[u] = gates.applyInPlace(a, unit.gate());
+        }
+        int[] contexts = plan.contexts();
+        double[] loss = new double[contexts.length];
+        long[] correct = new long[contexts.length];
+        INDArray[] delta = gradient == null ? null : new INDArray[units.size()];
+        double weight = task.contextWeight();
+        Loss spec = task.loss();
+        int[] outputs = g.outputs();
+        INDArray[] targets = new INDArray[outputs.length];
+        for (int k = 0; k < contexts.length; k++) {
+            for (int o = 0; o < outputs.length; o++) {
+                int u = plan.outputUnit(k, o);
+                if (u == UnitPlan.CLOSED) {
+                    continue;
+                }
+                if (targets[o] == null) {
+                    targets[o] = fetch(false, g.node(outputs[o]).name(), g.width(outputs[o]), samples);
+                }
+                INDArray out = u == UnitPlan.ZERO ? Nd4j.zeros(type, b, g.width(outputs[o])) : h[u];
+                INDArray dOut = spec.kind() == LossKind.SQUARED_ERROR
+                        ? squaredError(out, targets[o], spec.scale(), b, loss, k)
+                        : crossEntropy(out, targets[o], b, loss, correct, k);
+                if (delta != null && u != UnitPlan.ZERO) {
+                    dOut.muli(weight);
+                    delta[u] = delta[u] == null ? dOut : delta[u].addi(dOut);
+                }
+            }
+        }
+        if (delta != null) {
+            backward(net, units, h, delta, gates, net.views(gradient));
+        }
+        return new Pass(contexts, loss, correct, b);
+    }
+
+    private void backward(GatedNetwork net, List<Unit> units, INDArray[] h, INDArray[] delta, GateColumns gates,
+                          INDArray[] grad) {
+        for (int u = units.size() - 1; u >= 0; u--) {
+            Unit unit = units.get(u);
+            if (delta[u] == null || unit.isInput()) {
+                continue;
+            }
+            INDArray dA = gates.applyInPlace(delta[u], unit.gate());
+            for (Input in : unit.inputs()) {
+                INDArray src = h[in.source()];
+                // dW_e += (g_e ⊙ dA)ᵀ H_src
+                INDArray gated = gates.gated(dA, in.gate());
+                Nd4j.gemm(gated, src, grad[in.edge()], true, false, 1.0, 1.0);
+                if (!units.get(in.source()).isInput()) {
+                    INDArray back = gated.mmul(net.weight(in.edge()));
+                    delta[in.source()] = delta[in.source()] == null ? back : delta[in.source()].addi(back);
+                }
+            }
+        }
+    }
+
+    /** ½-style squared error: loss_k += scale Σ (h − y)² / b; returns ∂/∂h = 2 scale (h − y) / b. */
+    private static INDArray squaredError(INDArray out, INDArray target, double scale, int b, double[] loss, int k) {
+        INDArray diff = out.sub(target);
+        double norm = diff.norm2Number().doubleValue();
+        loss[k] += scale * norm * norm / b;
+        return diff.muli(2.0 * scale / b);
+    }
+
+    /** Softmax cross-entropy averaged over rows; returns ∂/∂logits = (softmax − y) / b. */
+    private static INDArray crossEntropy(INDArray logits, INDArray target, int b, double[] loss, long[] correct,
+                                         int k) {
+        INDArray shifted = logits.subColumnVector(logits.max(1).reshape(b, 1));
+        INDArray p = Transforms.exp(shifted, true);
+        INDArray sums = p.sum(1).reshape(b, 1);
+        p.diviColumnVector(sums);
+        // -Σ y log p = -Σ y shifted + log Σ exp(shifted), with rows of y summing to 1
+        double logSum = Transforms.log(sums, true).sumNumber().doubleValue();
+        double fit = shifted.mul(target).sumNumber().doubleValue();
+        loss[k] += (logSum - fit) / b;
+        INDArray predicted = logits.argMax(1);
+        INDArray actual = target.argMax(1);
+        correct[k] += predicted.eq(actual).castTo(DataType.INT).sumNumber().longValue();
+        return p.subi(target).divi(b);
+    }
+
+    private INDArray fetch(boolean input, String node, int width, int[] samples) {
+        double[] buf = new double[samples.length * width];
+        if (input) {
+            task.data().input(node, samples, buf);
+        } else {
+            task.data().target(node, samples, buf);
+        }
+        return Nd4j.create(buf, new long[] {samples.length, width}, DataType.DOUBLE).castTo(type);
+    }
+}
