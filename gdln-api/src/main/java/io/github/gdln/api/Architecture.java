@@ -12,6 +12,10 @@ public interface Architecture {
     /** One line for listings. */
     String description();
 
-    /** Builds the graph described by {@code params} (widths, number of domains, depth...). */
-    Graph build(Params params);
+    /**
+     * Builds the graph described by {@code params} (hidden widths, depth...) for a task's data: input and output
+     * nodes (their names and widths) usually follow from {@link TaskData#inputWidths()} and
+     * {@link TaskData#outputWidths()}, so one architecture serves tasks of any size.
+     */
+    Graph build(Params params, TaskData data);
 }

@@ -67,9 +67,9 @@ public final class Simulation {
         Params archParams = registry.params(Kind.ARCHITECTURE, setup.architecture(), setup.architectureParams());
         Params taskParams = registry.params(Kind.TASK, setup.task(), setup.taskParams());
         Params gatingParams = registry.params(Kind.GATING, setup.gating(), setup.gatingParams());
-        Graph spec = arch.build(archParams);
-        CompiledGraph graph = new CompiledGraph(spec);
         TaskData data = task.load(taskParams, Seeds.derive(setup.seed(), Seeds.TASK));
+        Graph spec = arch.build(archParams, data);
+        CompiledGraph graph = new CompiledGraph(spec);
         GatingScheme.Gating bound = gating.bind(gatingParams, spec, data, Seeds.derive(setup.seed(), Seeds.GATING));
         BoundTask boundTask = new BoundTask(graph, data, bound);
         GatedNetwork net = new GatedNetwork(graph, setup.dataType());

@@ -5,6 +5,7 @@ import io.github.gdln.api.Edge;
 import io.github.gdln.api.Graph;
 import io.github.gdln.api.Node;
 import io.github.gdln.api.Params;
+import io.github.gdln.api.TaskData;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,8 @@ import java.util.List;
  * network whose hidden units are grouped into separately gated branches, as in the XOR example of THEORY.md 3.1
  * (a ReLU network with frozen gating). Edges {@code in<k>: x -> b<k>} and {@code out<k>: b<k> -> y}.
  *
- * <p>Parameters: {@code input-width}, {@code branches} (B), {@code branch-width}, {@code output-width}.
+ * <p>The widths of {@code x} and {@code y} follow from the task's data. Parameters: {@code branches} (B),
+ * {@code branch-width}.
  */
 public final class BranchesArchitecture implements Architecture {
     @Override
@@ -27,11 +29,11 @@ public final class BranchesArchitecture implements Architecture {
     }
 
     @Override
-    public Graph build(Params p) {
-        int in = p.getInt("input-width", 1);
+    public Graph build(Params p, TaskData data) {
+        int in = ChainArchitecture.dataWidth(data.inputWidths(), "x", name());
+        int out = ChainArchitecture.dataWidth(data.outputWidths(), "y", name());
         int branches = p.getInt("branches", 1);
         int width = p.getInt("branch-width", 1);
-        int out = p.getInt("output-width", 1);
         List<Node> nodes = new ArrayList<>(List.of(new Node("x", in), new Node("y", out)));
         List<Edge> edges = new ArrayList<>();
         for (int k = 0; k < branches; k++) {

@@ -5,8 +5,10 @@ import io.github.gdln.api.Edge;
 import io.github.gdln.api.Graph;
 import io.github.gdln.api.Node;
 import io.github.gdln.api.Params;
+import io.github.gdln.api.TaskData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The routing network of THEORY.md 3.2: M input nodes {@code in0..} each with its own encoder {@code enc<i>} into a
@@ -14,8 +16,9 @@ import java.util.List;
  * each with its own decoder {@code dec<j>}. Every (i, j) pair is a path; each encoder and decoder lies on M paths, the
  * shared edges on M² (slide 19).
  *
- * <p>Parameters: {@code domains} (M), {@code input-width}, {@code hidden-width}, {@code output-width},
- * {@code hidden-layers} (L &gt;= 1; L = 2 is the paper's network).
+ * <p>M and the input and output widths follow from the task's data, which must feed nodes {@code in0..in<M-1>}
+ * and have targets for {@code out0..out<M-1>}. Parameters: {@code hidden-width}, {@code hidden-layers}
+ * (L &gt;= 1; L = 2 is the paper's network).
  */
 public final class RoutingArchitecture implements Architecture {
     /** Name prefix of the input nodes. */
@@ -34,11 +37,9 @@ public final class RoutingArchitecture implements Architecture {
     }
 
     @Override
-    public Graph build(Params p) {
-        int m = p.getInt("domains", 1);
-        int in = p.getInt("input-width", 1);
+    public Graph build(Params p, TaskData data) {
+        int m = data.inputWidths().size();
         int hidden = p.getInt("hidden-width", 1);
-        int out = p.getInt("output-width", 1);
         int layers = p.getInt("hidden-layers", 1);
         List<Node> nodes = new ArrayList<>();
         List<Edge> edges = new ArrayList<>();
@@ -51,15 +52,25 @@ public final class RoutingArchitecture implements Architecture {
             }
         }
         for (int i = 0; i < m; i++) {
-            nodes.add(new Node(INPUT + i, in));
+            nodes.add(new Node(INPUT + i, width(data.inputWidths(), INPUT + i)));
             inputs.add(INPUT + i);
             edges.add(new Edge("enc" + i, INPUT + i, "h1"));
         }
         for (int j = 0; j < m; j++) {
-            nodes.add(new Node(OUTPUT + j, out));
+            nodes.add(new Node(OUTPUT + j, width(data.outputWidths(), OUTPUT + j)));
             outputs.add(OUTPUT + j);
             edges.add(new Edge("dec" + j, "h" + layers, OUTPUT + j));
         }
         return new Graph(nodes, edges, inputs, outputs);
+    }
+
+    private static int width(Map<String, Integer> widths, String node) {
+        Integer w = widths.get(node);
+        if (w == null) {
+            throw new IllegalArgumentException("architecture routing: the task has no data for node '" + node
+                    + "'; routing tasks name their nodes " + INPUT + "<i> and " + OUTPUT + "<j>, the task has "
+                    + widths.keySet());
+        }
+        return w;
     }
 }

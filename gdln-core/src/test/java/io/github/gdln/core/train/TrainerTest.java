@@ -1,0 +1,88 @@
+package io.github.gdln.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.gdln.core.InitSpec;
+import io.github.gdln.core.Registry;
+import io.github.gdln.core.Simulation;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** Trainer behaviour checked against closed forms on a single linear edge (exact to rounding, 1e-12). */
+class TrainerTest {
+
+    @Test
+    void gradientDescentOnAScalarMatchesTheClosedForm() {
+        // L = ½⟨(x1 − w·x)²⟩ over the four XOR points, ⟨x xᵀ⟩ = I: w_k = w* + (1 − η)^k (w0 − w*), w* = (1, 0)
+        Simulation s = scalarChain("zero", 0);
+        double eta = 0.1;
+        Trajectory t = s.train(TrainerSettings.fullBatch(20, eta), p -> { });
+        double w1 = s.network().weightMatrix(0)[0][0];
+        assertThat(w1).isCloseTo(1 - Math.pow(1 - eta, 20), within(1e-12));
+        // loss ½⟨(x1 − w1 x1)²⟩ = ½ (1 − w1)²
+        assertThat(t.last().loss()).isCloseTo(0.5 * Math.pow(1 - w1, 2), within(1e-12));
+    }
+
+    @Test
+    void gradientFlowMatchesTheExponentialSolution() {
+        Simulation s = scalarChain("zero", 0);
+        double eta = 0.1;
+        TrainerSettings flow = new TrainerSettings(TrainerSettings.Method.GRADIENT_FLOW, 20, eta, 0, 1, 5, 1e-10,
+                List.of(), 0);
+        s.train(flow, p -> { });
+        // dw/dt = −η (w − 1): w(t) = 1 − e^{−η t} (THEORY 2.3, D = 1)
+        assertThat(s.network().weightMatrix(0)[0][0]).isCloseTo(1 - Math.exp(-eta * 20), within(1e-8));
+    }
+
+    @Test
+    void momentumFollowsThePyTorchRecurrence() {
+        Simulation s = scalarChain("zero", 0);
+        double eta = 0.1;
+        double mu = 0.5;
+        s.train(new TrainerSettings(TrainerSettings.Method.SGD, 3, eta, mu, 4, 1, 1e-8, List.of(), 0), p -> { });
+        double w = 0;
+        double v = 0;
+        for (int k = 0; k < 3; k++) { // full batch (batch 4 = N): g = w − 1
+            v = mu * v + (w - 1);
+            w -= eta * v;
+        }
+        assertThat(s.network().weightMatrix(0)[0][0]).isCloseTo(w, within(1e-12));
+    }
+
+    @Test
+    void divergenceStopsWithAClearMessage() {
+        Simulation s = scalarChain("orthogonal", 1);
+        assertThatThrownBy(() -> s.train(TrainerSettings.fullBatch(2000, 5.0), p -> { }))
+                .isInstanceOf(DivergenceException.class).hasMessageContaining("diverged")
+                .hasMessageContaining("epoch");
+    }
+
+    @Test
+    void listenerCanStopTrainingEarly() {
+        Simulation s = scalarChain("zero", 0);
+        Trajectory t = new Trainer(TrainerSettings.fullBatch(50, 0.1)).train(s.network(), s.task(), 0,
+                new Trainer.Listener() {
+                    @Override
+                    public void measured(Trajectory.Point point) {
+                    }
+
+                    @Override
+                    public boolean stopAfter(int epoch, io.github.gdln.core.engine.GatedNetwork net,
+                                             org.nd4j.linalg.api.ndarray.INDArray momentum) {
+                        return epoch == 10;
+                    }
+                });
+        assertThat(t.last().epoch()).isEqualTo(10);
+    }
+
+    /** A single 1 x 2 edge fitting y = x1 on the four XOR points. */
+    private static Simulation scalarChain(String init, double scale) {
+        return Simulation.prepare(Registry.builtIn(), new Simulation.Setup("chain",
+                Map.of(), "xor", Map.of("labels", "x1"), "open", Map.of(),
+                new InitSpec(init, scale), DataType.DOUBLE, 0));
+    }
+}
