@@ -3,6 +3,7 @@ package io.github.gdln.core.train;
 import io.github.gdln.core.engine.BoundTask;
 import io.github.gdln.core.engine.GatedNetwork;
 import io.github.gdln.core.engine.Propagator;
+import io.github.gdln.core.theory.StatisticsObjective;
 import io.github.gdln.core.util.Seeds;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,11 @@ public final class Trainer {
 
     private final TrainerSettings settings;
 
+    /** The training objective on some samples, adding its gradient (sample backprop or path statistics). */
+    private interface Objective {
+        double value(int[] samples, INDArray gradient);
+    }
+
     public Trainer(TrainerSettings settings) {
         this.settings = settings;
     }
@@ -56,24 +62,32 @@ public final class Trainer {
                             List<Trajectory.Point> earlier, Listener listener) {
         Propagator propagator = new Propagator(task, net.dataType());
         Measurer measurer = new Measurer(task, propagator, settings.trackedEdges(), settings.singularValues());
+        StatisticsObjective statistics = settings.gradient() == TrainerSettings.Gradient.STATISTICS
+                ? StatisticsObjective.of(task) : null;
+        java.util.function.DoubleFunction<Trajectory.Point> measure = statistics == null
+                ? t -> measurer.measure(net, t)
+                : t -> statistics.measure(net, t, settings.trackedEdges(), settings.singularValues());
+        Objective objective = statistics == null
+                ? (samples, g) -> propagator.objective(net, samples, g)
+                : (samples, g) -> statistics.objective(net, g);
         List<Trajectory.Point> points = new ArrayList<>(earlier);
         INDArray velocity = momentum != null ? momentum : net.newGradient();
         INDArray grad = net.newGradient();
         if (startEpoch == 0) {
-            record(points, measurer.measure(net, 0), listener);
+            record(points, measure.apply(0), listener);
         }
         GradientFlow flow = settings.method() == TrainerSettings.Method.GRADIENT_FLOW
-                ? new GradientFlow(net, propagator, task.data().sampleCount()) : null;
+                ? new GradientFlow(net, objective, task.data().sampleCount()) : null;
         long batchingSeed = Seeds.derive(rootSeed, Seeds.BATCHING);
         for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
             if (flow != null) {
                 flow.advance(epoch - 1, epoch);
             } else {
-                runEpoch(net, task, propagator, velocity, grad, new SplittableRandom(batchingSeed + epoch), epoch);
+                runEpoch(net, task, objective, velocity, grad, new SplittableRandom(batchingSeed + epoch), epoch);
             }
             boolean last = epoch == settings.epochs();
             if (epoch % settings.measureEvery() == 0 || last) {
-                record(points, measurer.measure(net, epoch), listener);
+                record(points, measure.apply(epoch), listener);
             }
             if (!last && listener.stopAfter(epoch, net, velocity)) {
                 break;
@@ -100,7 +114,7 @@ public final class Trainer {
         listener.measured(p);
     }
 
-    private void runEpoch(GatedNetwork net, BoundTask task, Propagator propagator, INDArray velocity, INDArray grad,
+    private void runEpoch(GatedNetwork net, BoundTask task, Objective propagator, INDArray velocity, INDArray grad,
                           SplittableRandom rng, int epoch) {
         int n = task.data().sampleCount();
         int[] order = new int[n];
@@ -120,7 +134,7 @@ public final class Trainer {
         for (int start = 0; start < n; start += batch) {
             int[] samples = java.util.Arrays.copyOfRange(order, start, Math.min(n, start + batch));
             grad.assign(0);
-            double loss = propagator.objective(net, samples, grad);
+            double loss = propagator.value(samples, grad);
             if (!Double.isFinite(loss)) {
                 throw new DivergenceException("training diverged: the loss is " + loss + " in epoch " + epoch
                         + "; lower the learning rate or the initialisation scale");
@@ -138,13 +152,13 @@ public final class Trainer {
     /** dW/dt = −η ∂L/∂W over all samples, integrated with Dormand-Prince 8(5,3). */
     private final class GradientFlow implements FirstOrderDifferentialEquations {
         private final GatedNetwork net;
-        private final Propagator propagator;
+        private final Objective propagator;
         private final int[] all;
         private final INDArray grad;
         private final FirstOrderIntegrator integrator;
         private final double[] state;
 
-        GradientFlow(GatedNetwork net, Propagator propagator, int n) {
+        GradientFlow(GatedNetwork net, Objective propagator, int n) {
             this.net = net;
             this.propagator = propagator;
             this.all = java.util.stream.IntStream.range(0, n).toArray();
@@ -169,7 +183,7 @@ public final class Trainer {
         public void computeDerivatives(double t, double[] y, double[] yDot) {
             net.parameters().assign(Nd4j.create(y, new long[] {1, y.length}, DataType.DOUBLE).castTo(net.dataType()));
             grad.assign(0);
-            propagator.objective(net, all, grad);
+            propagator.value(all, grad);
             double[] g = grad.castTo(DataType.DOUBLE).toDoubleVector();
             double eta = settings.learningRate();
             for (int i = 0; i < g.length; i++) {

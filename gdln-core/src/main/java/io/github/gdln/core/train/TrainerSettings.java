@@ -14,10 +14,28 @@ import java.util.List;
  * @param flowTolerance relative and absolute tolerance of the gradient-flow ODE integrator
  * @param trackedEdges  edges whose singular values are recorded (empty: none)
  * @param singularValues how many leading singular values to record per tracked edge
+ * @param gradient      where full-batch gradients and measurements come from: the samples (backprop) or the path
+ *                      statistics (THEORY.md 1.3; squared error, FULL_BATCH and GRADIENT_FLOW only, cost independent
+ *                      of the number of samples)
  */
 public record TrainerSettings(Method method, int epochs, double learningRate, double momentum, int batchSize,
                               int measureEvery, double flowTolerance, List<String> trackedEdges,
-                              int singularValues) {
+                              int singularValues, Gradient gradient) {
+
+    /** Source of the full-batch gradient. */
+    public enum Gradient {
+        /** Backpropagation over the samples. */
+        SAMPLES,
+        /** The path-form gradient from the path statistics ({@code io.github.gdln.core.theory.StatisticsObjective}). */
+        STATISTICS
+    }
+
+    /** Settings with gradients from the samples. */
+    public TrainerSettings(Method method, int epochs, double learningRate, double momentum, int batchSize,
+                           int measureEvery, double flowTolerance, List<String> trackedEdges, int singularValues) {
+        this(method, epochs, learningRate, momentum, batchSize, measureEvery, flowTolerance, trackedEdges,
+                singularValues, Gradient.SAMPLES);
+    }
 
     /** Training methods. */
     public enum Method {
@@ -55,6 +73,13 @@ public record TrainerSettings(Method method, int epochs, double learningRate, do
             throw new IllegalArgumentException("trainer singular-values must be >= 0, was " + singularValues);
         }
         trackedEdges = List.copyOf(trackedEdges);
+        if (gradient == null) {
+            gradient = Gradient.SAMPLES;
+        }
+        if (gradient == Gradient.STATISTICS && method == Method.SGD) {
+            throw new IllegalArgumentException("trainer gradient 'statistics' needs method full-batch or "
+                    + "gradient-flow, was sgd (minibatches are sample-based)");
+        }
     }
 
     /** Full-batch gradient descent, measured every epoch, no tracked edges. */
@@ -65,6 +90,12 @@ public record TrainerSettings(Method method, int epochs, double learningRate, do
     /** A copy with other tracked edges. */
     public TrainerSettings tracking(List<String> edges, int count) {
         return new TrainerSettings(method, epochs, learningRate, momentum, batchSize, measureEvery, flowTolerance,
-                edges, count);
+                edges, count, gradient);
+    }
+
+    /** A copy with another gradient source. */
+    public TrainerSettings withGradient(Gradient source) {
+        return new TrainerSettings(method, epochs, learningRate, momentum, batchSize, measureEvery, flowTolerance,
+                trackedEdges, singularValues, source);
     }
 }
