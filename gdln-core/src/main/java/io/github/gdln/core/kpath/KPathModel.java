@@ -391,11 +391,11 @@ public final class KPathModel {
     public double train(INDArray x, int[] labels) {
         int b = checkBatch(x, labels, 1);
         Work w = work(b);
-        Nd4j.gemm(x, enc, w.z, false, true, 1.0, 0.0);
+        Nd4j.gemm(enc, x, w.z, false, true, 1.0, 0.0);
         foldedToDomainMajor(w, b);
         double loss = forwardBackwardHead(w, b, labels);
         scatterFoldedGradient(w, b);
-        Nd4j.gemm(w.dz, x, vEnc, true, false, 1.0, cfg.momentum());
+        Nd4j.gemm(w.dz, x, vEnc, false, false, 1.0, cfg.momentum());
         update();
         return loss;
     }
@@ -447,18 +447,17 @@ public final class KPathModel {
         return work.computeIfAbsent(b, Work::new);
     }
 
-    /** zp[i, s, :] = z[s, i*H : i*H+H] + b_i. */
+    /** zp[i, s, k] = zt[i*H + k, s] + b_i[k] (zt = E x^T is [M*H x b]). */
     private void foldedToDomainMajor(Work w, int b) {
         Nio z = w.zNio;
         Nio zp = w.zpNio;
-        int mh = m * h;
         for (int i = 0; i < m; i++) {
             int biasBase = oEncBias + i * h;
-            for (int s = 0; s < b; s++) {
-                int src = s * mh + i * h;
-                int dst = (i * b + s) * h;
-                for (int k = 0; k < h; k++) {
-                    zp.set(dst + k, z.get(src + k) + pNio.get(biasBase + k));
+            for (int k = 0; k < h; k++) {
+                int src = (i * h + k) * b;
+                double bias = pNio.get(biasBase + k);
+                for (int s = 0; s < b; s++) {
+                    zp.set((i * b + s) * h + k, z.get(src + s) + bias);
                 }
             }
         }
@@ -555,22 +554,20 @@ public final class KPathModel {
         return loss * scale;
     }
 
-    /** dz[s, i*H + k] = dzp[i, s, k]; also the encoder-bias gradient. */
+    /** dzt[i*H + k, s] = dzp[i, s, k]; also the encoder-bias gradient. */
     private void scatterFoldedGradient(Work w, int b) {
         Nio dzp = w.dzpNio;
         Nio dz = w.dzNio;
-        java.util.Arrays.fill(gEncBias, 0.0);
-        int mh = m * h;
         for (int i = 0; i < m; i++) {
-            int gb = i * h;
-            for (int s = 0; s < b; s++) {
-                int src = (i * b + s) * h;
-                int dst = s * mh + i * h;
-                for (int k = 0; k < h; k++) {
-                    double g = dzp.get(src + k);
-                    dz.set(dst + k, g);
-                    gEncBias[gb + k] += g;
+            for (int k = 0; k < h; k++) {
+                int dst = (i * h + k) * b;
+                double sum = 0;
+                for (int s = 0; s < b; s++) {
+                    double g = dzp.get((i * b + s) * h + k);
+                    dz.set(dst + s, g);
+                    sum += g;
                 }
+                gEncBias[i * h + k] = sum;
             }
         }
     }
@@ -744,7 +741,7 @@ public final class KPathModel {
         final double[] prob = new double[c];
 
         Work(int b) {
-            z = Nd4j.create(type, b, (long) m * h);
+            z = Nd4j.create(type, (long) m * h, b);
             zp = Nd4j.create(type, (long) m * b, h);
             zp3 = zp.reshape('c', m, b, h);
             u = Nd4j.create(type, (long) m * b, h);
@@ -762,7 +759,7 @@ public final class KPathModel {
             INDArray du3 = du.reshape('c', m, b, h);
             dzp = Nd4j.create(type, (long) m * b, h);
             dzp3 = dzp.reshape('c', m, b, h);
-            dz = Nd4j.create(type, b, (long) m * h);
+            dz = Nd4j.create(type, (long) m * h, b);
             mmulLogits = new Mmul(u3, fg3, y3, 1.0, 0.0, MMulTranspose.builder().transposeB(true).build());
             mmulDecGrad = new Mmul(y3, u3, dfg3, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
             mmulHiddenGrad = new Mmul(y3, fg3, du3, 1.0, 0.0, MMulTranspose.builder().build());
