@@ -1,0 +1,68 @@
+package io.github.gdln.cli;
+
+import io.github.gdln.cli.config.Composer;
+import io.github.gdln.cli.config.Experiments;
+import io.github.gdln.cli.plugins.PluginInfo;
+import io.github.gdln.cli.plugins.PluginLoader;
+import io.github.gdln.cli.run.Interrupts;
+import io.github.gdln.cli.theory.TheoryOverlay;
+import io.github.gdln.core.Registry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * What every command works with: the registry of components (built-ins and plugins), the experiments, the
+ * composer, the console streams and the interrupt flag. Built once per invocation, after the global options are
+ * parsed.
+ *
+ * @param registry    tasks, gating schemes and architectures
+ * @param experiments the shipped and plugin experiments
+ * @param plugins     the plugin jars found, loaded or not
+ * @param pluginDir   the plugin folder used (may not exist)
+ * @param composer    configuration composition
+ * @param theory      theory predictions for overlays and {@code compare}
+ * @param out         standard output
+ * @param err         standard error
+ * @param terminal    whether output goes to a terminal (progress bars) or not (plain lines)
+ * @param interrupts  Ctrl-C/kill handling
+ * @param args        the command line as given (for provenance)
+ */
+public record App(Registry registry, Experiments experiments, List<PluginInfo> plugins, Path pluginDir,
+                  Composer composer, TheoryOverlay theory, PrintStream out, PrintStream err, boolean terminal,
+                  Interrupts interrupts, List<String> args) {
+
+    /** Loads the built-ins and the plugins of {@code pluginDir}. */
+    public static App create(Path pluginDir, PrintStream out, PrintStream err, boolean terminal, List<String> args) {
+        ClassLoader loader = App.class.getClassLoader();
+        Registry registry = Registry.builtIn(loader);
+        Experiments experiments = Experiments.builtIn(loader);
+        List<PluginInfo> plugins = PluginLoader.load(pluginDir, version(), registry, experiments);
+        for (PluginInfo p : plugins) {
+            if (!p.ok()) {
+                err.println("gdln: plugin " + p.jar().getFileName() + " skipped: " + p.error());
+            }
+        }
+        return new App(registry, experiments, List.copyOf(plugins), pluginDir, Composer.of(registry),
+                TheoryOverlay.available(), out, err, terminal, new Interrupts(), List.copyOf(args));
+    }
+
+    /** gdln's version, from the jar's Maven metadata ({@code dev} when run from classes). */
+    public static String version() {
+        try (InputStream in = App.class.getResourceAsStream(
+                "/META-INF/maven/io.github.gdln/gdln-cli/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "dev");
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        String v = App.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+}

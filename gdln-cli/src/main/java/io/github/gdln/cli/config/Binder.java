@@ -1,0 +1,356 @@
+package io.github.gdln.cli.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.github.gdln.core.InitSpec;
+import io.github.gdln.core.Registry;
+import io.github.gdln.core.train.TrainerSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Validates a composed configuration and binds it to a {@link RunConfig}. Every problem is collected (unknown keys
+ * with the nearest valid key, wrong types, out-of-range values, unknown component names) and thrown together as
+ * {@link ConfigProblems}, each naming the key, the value and its origin.
+ */
+public final class Binder {
+    /** Trainer methods as written in configurations. */
+    public static final Map<String, TrainerSettings.Method> METHODS = Map.of("sgd", TrainerSettings.Method.SGD,
+            "full-batch", TrainerSettings.Method.FULL_BATCH, "gradient-flow", TrainerSettings.Method.GRADIENT_FLOW);
+    /** Initialisation schemes. */
+    public static final List<String> INITS = List.of("aligned", "orthogonal", "gaussian", "xavier", "zero");
+
+    private final Composer composer;
+    private final Config config;
+    private final Set<String> added;
+    private final List<Problem> problems = new ArrayList<>();
+
+    private Binder(Composer composer, Composer.Composed composed) {
+        this.composer = composer;
+        this.config = composed.config();
+        this.added = composed.addedKeys();
+    }
+
+    /** Validates and binds; throws {@link ConfigProblems} listing every problem. */
+    public static RunConfig bind(Composer composer, Composer.Composed composed) {
+        return new Binder(composer, composed).bind();
+    }
+
+    /** The keys a configuration may set (leaf paths), for suggestions and listings. */
+    public static Set<String> validKeys(Composer composer, Config config) {
+        Set<String> keys = new TreeSet<>();
+        for (Map.Entry<String, ConfigValue> e : composer.appDefaults().entrySet()) {
+            keys.add(e.getKey());
+        }
+        for (Map.Entry<String, Registry.Kind> g : Composer.GROUPS.entrySet()) {
+            keys.add(g.getKey() + ".name");
+            String name = nameOf(config, g.getKey());
+            if (name != null && composer.registry().names(g.getValue()).contains(name)) {
+                for (Map.Entry<String, ConfigValue> e : composer.registry().defaults(g.getValue(), name).entrySet()) {
+                    keys.add(g.getKey() + "." + e.getKey());
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static String nameOf(Config c, String group) {
+        try {
+            return c.hasPath(group + ".name") ? c.getString(group + ".name") : null;
+        } catch (ConfigException e) {
+            return null;
+        }
+    }
+
+    private RunConfig bind() {
+        Set<String> valid = validKeys(composer, config);
+        checkKeys(valid);
+        RunConfig.Experiment experiment = experiment();
+        RunConfig.Component task = component("task");
+        RunConfig.Component gating = component("gating");
+        RunConfig.Component model = component("model");
+        TrainerSettings trainer = trainer();
+        RunConfig.Control control = new RunConfig.Control(integer("trainer.checkpoint-every", 0),
+                integer("trainer.stop-after-epoch", 0));
+        String scheme = oneOf("init.scheme", INITS);
+        double scale = number("init.scale", 0, false);
+        long seed = longValue("seed");
+        String precision = oneOf("precision", List.of("double", "float"));
+        if (!problems.isEmpty()) {
+            throw new ConfigProblems(problems);
+        }
+        return new RunConfig(experiment, task, gating, model, trainer, control, new InitSpec(scheme, scale), seed,
+                precision.equals("float") ? DataType.FLOAT : DataType.DOUBLE, config);
+    }
+
+    private void checkKeys(Set<String> valid) {
+        for (Map.Entry<String, ConfigValue> e : config.entrySet()) {
+            String key = e.getKey();
+            List<String> parts = ConfigUtil.splitPath(key);
+            if (parts.size() >= 2 && parts.get(0).equals("experiment") && parts.get(1).equals("sweep")) {
+                continue;
+            }
+            if (valid.contains(key) || added.contains(key)) {
+                continue;
+            }
+            problems.add(new Problem(key, e.getValue().render(), Origins.describe(e.getValue().origin()),
+                    "unknown key", Suggest.nearest(key, valid)));
+        }
+        if (config.hasPath("experiment.sweep")) {
+            try {
+                for (String k : config.getConfig("experiment.sweep").root().keySet()) {
+                    if (!valid.contains(k)) {
+                        ConfigValue v = config.getConfig("experiment.sweep").root().get(k);
+                        problems.add(new Problem("experiment.sweep." + ConfigUtil.quoteString(k), v.render(),
+                                Origins.describe(v.origin()), "sweeps an unknown key '" + k + "'",
+                                Suggest.nearest(k, valid)));
+                    }
+                }
+            } catch (ConfigException e) {
+                problem("experiment.sweep", "must be an object of key = [values]");
+            }
+        }
+    }
+
+    private RunConfig.Experiment experiment() {
+        String name = string("experiment.name");
+        String description = string("experiment.description");
+        boolean theory = bool("experiment.theory");
+        boolean grids = bool("experiment.grids");
+        return name == null ? null : new RunConfig.Experiment(name, description == null ? "" : description, theory,
+                grids);
+    }
+
+    private RunConfig.Component component(String group) {
+        Registry.Kind kind = Composer.GROUPS.get(group);
+        String name = string(group + ".name");
+        if (name == null) {
+            return null;
+        }
+        List<String> names = composer.registry().names(kind);
+        if (!names.contains(name)) {
+            ConfigValue v = config.getValue(group + ".name");
+            problems.add(new Problem(group + ".name", v.render(), Origins.describe(v.origin()), "unknown "
+                    + kind.path() + "; available: " + String.join(", ", names), Suggest.nearest(name, names)));
+            return null;
+        }
+        Config defaults = composer.registry().defaults(kind, name);
+        Config block = config.getConfig(group).withoutPath("name");
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : block.entrySet()) {
+            String key = e.getKey();
+            ConfigValue value = e.getValue();
+            if (defaults.hasPath(key)) {
+                ConfigValue d = defaults.getValue(key);
+                String expected = typeMismatch(d, value);
+                if (expected != null) {
+                    problems.add(new Problem(group + "." + key, value.render(), Origins.describe(value.origin()),
+                            "must be " + expected + " (the default is " + d.render() + ")", ""));
+                    continue;
+                }
+            }
+        }
+        params.putAll(block.root().unwrapped());
+        return new RunConfig.Component(group, name, params);
+    }
+
+    /** Null when {@code value} has the type of {@code def}, else the expected type in words. */
+    private static String typeMismatch(ConfigValue def, ConfigValue value) {
+        ConfigValueType t = def.valueType();
+        Object d = def.unwrapped();
+        Object v = value.unwrapped();
+        switch (t) {
+            case NUMBER:
+                if (v instanceof String s) {
+                    try {
+                        Double.parseDouble(s);
+                        return null;
+                    } catch (NumberFormatException e) {
+                        return d instanceof Integer || d instanceof Long ? "an integer" : "a number";
+                    }
+                }
+                if (!(v instanceof Number n)) {
+                    return "a number";
+                }
+                if ((d instanceof Integer || d instanceof Long) && n.doubleValue() != Math.rint(n.doubleValue())) {
+                    return "an integer";
+                }
+                return null;
+            case BOOLEAN:
+                return v instanceof Boolean || "true".equals(v) || "false".equals(v) ? null : "true or false";
+            case LIST:
+                return value.valueType() == ConfigValueType.LIST ? null : "a list";
+            case OBJECT:
+                return value.valueType() == ConfigValueType.OBJECT ? null : "an object";
+            case STRING:
+                return value.valueType() == ConfigValueType.STRING || value.valueType() == ConfigValueType.NUMBER
+                        || value.valueType() == ConfigValueType.BOOLEAN ? null : "a string";
+            default:
+                return null;
+        }
+    }
+
+    private TrainerSettings trainer() {
+        String method = oneOf("trainer.method", List.copyOf(new TreeSet<>(METHODS.keySet())));
+        int epochs = integer("trainer.epochs", 0);
+        double lr = number("trainer.learning-rate", 0, true);
+        double momentum = number("trainer.momentum", 0, false);
+        if (momentum >= 1) {
+            problem("trainer.momentum", "must be in [0, 1)");
+        }
+        int batch = integer("trainer.batch-size", 1);
+        int every = integer("trainer.measure-every", 1);
+        double tol = number("trainer.flow-tolerance", 0, true);
+        if (tol >= 1) {
+            problem("trainer.flow-tolerance", "must be in (0, 1)");
+        }
+        List<String> edges = stringList("trainer.tracked-edges");
+        int sv = integer("trainer.singular-values", 0);
+        if (method == null || !problems.isEmpty()) {
+            return null;
+        }
+        try {
+            return new TrainerSettings(METHODS.get(method), epochs, lr, momentum, batch, every, tol, edges, sv);
+        } catch (IllegalArgumentException e) {
+            problem("trainer", e.getMessage());
+            return null;
+        }
+    }
+
+    // ---- typed getters: each records a problem and returns a neutral value on failure ----
+
+    private void problem(String path, String message) {
+        if (config.hasPath(path)) {
+            ConfigValue v = config.getValue(path);
+            problems.add(new Problem(path, v.render(), Origins.describe(v.origin()), message, ""));
+        } else {
+            problems.add(new Problem(path, "", "", message, ""));
+        }
+    }
+
+    private boolean present(String path) {
+        if (!config.hasPath(path)) {
+            problems.add(new Problem(path, "", "", "missing (no default either)", ""));
+            return false;
+        }
+        return true;
+    }
+
+    private String string(String path) {
+        if (!present(path)) {
+            return null;
+        }
+        try {
+            return config.getString(path);
+        } catch (ConfigException.WrongType e) {
+            problem(path, "must be a string");
+            return null;
+        }
+    }
+
+    private String oneOf(String path, List<String> allowed) {
+        String s = string(path);
+        if (s == null) {
+            return null;
+        }
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (!allowed.contains(lower)) {
+            ConfigValue v = config.getValue(path);
+            problems.add(new Problem(path, v.render(), Origins.describe(v.origin()), "must be one of "
+                    + String.join(", ", allowed), Suggest.nearest(lower, allowed)));
+            return null;
+        }
+        return lower;
+    }
+
+    private boolean bool(String path) {
+        if (!present(path)) {
+            return false;
+        }
+        try {
+            return config.getBoolean(path);
+        } catch (ConfigException.WrongType e) {
+            problem(path, "must be true or false");
+            return false;
+        }
+    }
+
+    private int integer(String path, int min) {
+        if (!present(path)) {
+            return min;
+        }
+        try {
+            ConfigValue v = config.getValue(path);
+            if (v.valueType() != ConfigValueType.NUMBER && v.valueType() != ConfigValueType.STRING) {
+                throw new ConfigException.WrongType(v.origin(), "");
+            }
+            double d = config.getDouble(path);
+            if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+                problem(path, "must be an integer");
+                return min;
+            }
+            if (d < min) {
+                problem(path, "must be >= " + min);
+                return min;
+            }
+            return (int) d;
+        } catch (ConfigException.WrongType e) {
+            problem(path, "must be an integer");
+            return min;
+        }
+    }
+
+    private long longValue(String path) {
+        if (!present(path)) {
+            return 0;
+        }
+        try {
+            return config.getLong(path);
+        } catch (ConfigException.WrongType e) {
+            problem(path, "must be an integer");
+            return 0;
+        }
+    }
+
+    private double number(String path, double min, boolean exclusive) {
+        if (!present(path)) {
+            return 1;
+        }
+        try {
+            double d = config.getDouble(path);
+            if (!Double.isFinite(d) || (exclusive ? d <= min : d < min)) {
+                problem(path, "must be a finite number " + (exclusive ? "> " : ">= ") + fmt(min));
+                return 1;
+            }
+            return d;
+        } catch (ConfigException.WrongType e) {
+            problem(path, "must be a number");
+            return 1;
+        }
+    }
+
+    private List<String> stringList(String path) {
+        if (!present(path)) {
+            return List.of();
+        }
+        try {
+            return config.getStringList(path);
+        } catch (ConfigException.WrongType e) {
+            problem(path, "must be a list of names, e.g. [enc0, shared1]");
+            return List.of();
+        }
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}
