@@ -1,0 +1,341 @@
+package io.github.gdln.plugins.routing;
+
+import io.github.gdln.api.Context;
+import io.github.gdln.api.GatingScheme;
+import io.github.gdln.api.Params;
+import io.github.gdln.api.RoutingData;
+import io.github.gdln.api.TaskData;
+import io.github.gdln.core.gating.TrainedPairs;
+import io.github.gdln.core.kpath.KPathConfig;
+import io.github.gdln.core.kpath.KPathModel;
+import io.github.gdln.core.kpath.Metrics;
+import io.github.gdln.core.kpath.PairStats;
+import io.github.gdln.core.train.DivergenceException;
+import io.github.gdln.core.util.Seeds;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A full k-path training (THEORY.md 4.1) of a {@link RoutingData} task with the fused {@link KPathModel} step:
+ * epochs of SGD with momentum over shuffled batches of base images (each batch trains every trained pathway at
+ * once), then per-epoch accuracy and loss on trained and on untrained pathways, on the training split and on the
+ * test split.
+ *
+ * <p>When every input domain is a pixel permutation ({@link RoutingData#permutation} present for all domains) the
+ * permutations are folded into the encoders ({@link KPathModel#train}): the model sees base images only, which is
+ * exact because a permutation is orthogonal and Xavier-uniform initialisation is invariant under it. Otherwise
+ * (rotations, features) every batch is transformed per domain and trained with {@link KPathModel#trainPerDomain}.
+ *
+ * <p>Random streams come from the run's root seed ({@link Seeds}): {@code init} for the weights, {@code batching}
+ * for the order of samples in each epoch. Metrics are {@link Metrics}: a group with no pathway (the untrained group
+ * when K = M) is empty, never NaN. A non-finite training loss stops the run with a {@link DivergenceException}.
+ */
+public final class KPathRun {
+
+    /**
+     * Hyper-parameters of a run; defaults in {@code reference.conf} under {@code gdln.trainer.kpath}.
+     *
+     * @param epochs           {@code epochs}: passes over the training split (&gt;= 1)
+     * @param hidden           {@code hidden-width}: H, encoder output and shared hidden width
+     * @param batchSize        {@code batch-size}: base images per step (the paper's "batch size per task", 8)
+     * @param gain             {@code gain}: Xavier-uniform gain of every weight matrix (biases start at 0)
+     * @param learningRate     {@code learning-rate}
+     * @param momentum         {@code momentum} (PyTorch semantics)
+     * @param dataType         {@code precision}: {@code float32} (FLOAT) or {@code float64} (DOUBLE)
+     * @param evalTrainSamples {@code eval-train-samples}: training images evaluated per epoch (first n), 0 = all
+     * @param evalTestSamples  {@code eval-test-samples}: test images evaluated per epoch (first n), 0 = all
+     */
+    public record Settings(int epochs, int hidden, int batchSize, double gain, double learningRate, double momentum,
+                           DataType dataType, int evalTrainSamples, int evalTestSamples) {
+
+        /** Validates the values, naming the key. */
+        public Settings {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            }
+            if (evalTrainSamples < 0 || evalTestSamples < 0) {
+                throw new IllegalArgumentException("eval-train-samples and eval-test-samples must be >= 0 (0 = all),"
+                        + " got " + evalTrainSamples + " and " + evalTestSamples);
+            }
+            Objects.requireNonNull(dataType, "dataType");
+        }
+
+        /**
+         * Reads {@code epochs, hidden-width, batch-size, gain, learning-rate, momentum, precision,
+         * eval-train-samples, eval-test-samples} (all required: merge the defaults first); reports every problem.
+         */
+        public static Settings from(Params p) {
+            List<String> problems = new ArrayList<>();
+            int epochs = RoutingOptions.read(problems, () -> p.getInt("epochs", 1));
+            int hidden = RoutingOptions.read(problems, () -> p.getInt("hidden-width", 1));
+            int batch = RoutingOptions.read(problems, () -> p.getInt("batch-size", 1));
+            int evalTrain = RoutingOptions.read(problems, () -> p.getInt("eval-train-samples", 0));
+            int evalTest = RoutingOptions.read(problems, () -> p.getInt("eval-test-samples", 0));
+            double[] num = new double[3];
+            String[] keys = {"gain", "learning-rate", "momentum"};
+            for (int k = 0; k < keys.length; k++) {
+                try {
+                    num[k] = p.getDouble(keys[k]);
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            DataType type = DataType.FLOAT;
+            try {
+                type = precision(p.getString("precision"), p.owner());
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+            RoutingOptions.fail(problems);
+            return new Settings(epochs, hidden, batch, num[0], num[1], num[2], type, evalTrain, evalTest);
+        }
+
+        /** Parses {@code float32} / {@code float64}. */
+        public static DataType precision(String value, String owner) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "float32", "float" -> DataType.FLOAT;
+                case "float64", "double" -> DataType.DOUBLE;
+                default -> throw new IllegalArgumentException(owner + ": parameter 'precision' = " + value
+                        + " is not one of float32, float64");
+            };
+        }
+
+        /** The paper's setting (THEORY 4.1): batch 8, lr 1e-4, momentum 0.9, float32, full evaluation. */
+        public static Settings paper(int epochs, int hidden, double gain) {
+            return new Settings(epochs, hidden, 8, gain, 1e-4, 0.9, DataType.FLOAT, 0, 0);
+        }
+    }
+
+    /**
+     * Metrics after one epoch.
+     *
+     * @param epoch         1-based epoch number
+     * @param trainingLoss  mean over the epoch's steps of the training objective (mean loss over trained pathways)
+     * @param train         accuracy and loss on trained / untrained pathways over the evaluated training images
+     * @param test          the same on the test split, when the task has one
+     * @param seconds       wall time of the epoch's training steps (without evaluation)
+     * @param images        base images trained on in the epoch
+     */
+    public record EpochMetrics(int epoch, double trainingLoss, Metrics train, Optional<Metrics> test, double seconds,
+                               long images) {
+        /** Training throughput of the epoch, base images per second. */
+        public double imagesPerSecond() {
+            return seconds > 0 ? images / seconds : 0;
+        }
+    }
+
+    private final RoutingData train;
+    private final RoutingData test;
+    private final boolean[][] gate;
+    private final Settings settings;
+    private final KPathModel model;
+    private final SplittableRandom batching;
+    private final boolean folded;
+    private final int m;
+    private final int d;
+    private final Map<Integer, INDArray> batchBuffers = new HashMap<>();
+    private int epochsDone;
+
+    /**
+     * Prepares a run.
+     *
+     * @param train    the training split
+     * @param test     the test split, or null
+     * @param gate     M x M trained pathways ({@link #gateMatrix} or {@link #routingGate})
+     * @param settings hyper-parameters
+     * @param rootSeed the run's root seed ({@code init} and {@code batching} streams are derived from it)
+     */
+    public KPathRun(RoutingData train, RoutingData test, boolean[][] gate, Settings settings, long rootSeed) {
+        this.train = Objects.requireNonNull(train, "train");
+        this.test = test;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        m = train.domains();
+        d = train.inputWidth();
+        if (test != null && (test.domains() != m || test.inputWidth() != d || test.classes() != train.classes())) {
+            throw new IllegalArgumentException("test split has M=" + test.domains() + ", D=" + test.inputWidth()
+                    + ", C=" + test.classes() + " but the training split has M=" + m + ", D=" + d + ", C="
+                    + train.classes());
+        }
+        int[][] maps = new int[m][];
+        boolean allPermutations = true;
+        for (int j = 0; j < m; j++) {
+            maps[j] = train.relabeling(j);
+            allPermutations &= train.permutation(j).isPresent();
+        }
+        folded = allPermutations;
+        this.gate = gate;
+        KPathConfig cfg = new KPathConfig(m, d, settings.hidden(), train.classes(), settings.batchSize(),
+                settings.dataType(), settings.gain(), settings.learningRate(), settings.momentum(),
+                Seeds.derive(rootSeed, Seeds.INIT));
+        model = new KPathModel(cfg, gate, maps);
+        batching = Seeds.stream(rootSeed, Seeds.BATCHING);
+    }
+
+    /** Sample count of a {@link RoutingData} (it is also a {@link TaskData}, or else has no count). */
+    private static int count(RoutingData data) {
+        if (data instanceof TaskData t) {
+            return t.sampleCount();
+        }
+        throw new IllegalArgumentException("routing data " + data + " must also be a TaskData");
+    }
+
+    /**
+     * The M x M trained-pathway matrix of a bound gating scheme: G[i][j] is whether context i->j (coordinates
+     * {@code in}, {@code out}) is trained.
+     */
+    public static boolean[][] gateMatrix(TaskData data, GatingScheme.Gating gating) {
+        if (!(data instanceof RoutingData r)) {
+            throw new IllegalArgumentException("task data " + data + " is not routing data");
+        }
+        int m = r.domains();
+        boolean[][] g = new boolean[m][m];
+        List<Context> cs = data.contexts();
+        for (int c = 0; c < cs.size(); c++) {
+            g[cs.get(c).coordinate("in")][cs.get(c).coordinate("out")] = gating.trained(c);
+        }
+        return g;
+    }
+
+    /**
+     * The trained-pathway matrix of the routing gating scheme (THEORY 3.2 / 4.1) without binding it to a graph:
+     * {@code mode} K_plus_mod, plus_minus_mod, mod or fully_connected, columns permuted with the {@code gating}
+     * stream of {@code rootSeed} when {@code permute} (the reference's {@code K_plus_mod_permute}).
+     */
+    public static boolean[][] routingGate(String mode, int k, boolean permute, int m, long rootSeed) {
+        boolean[][] g = TrainedPairs.matrix(TrainedPairs.Mode.parse(mode, "gating routing"), m, k);
+        return permute ? TrainedPairs.permuteColumns(g, Seeds.stream(rootSeed, Seeds.GATING)) : g;
+    }
+
+    /** The model (live). */
+    public KPathModel model() {
+        return model;
+    }
+
+    /** Whether the permutation domains are folded into the encoders (one gemm, no per-domain transform). */
+    public boolean folded() {
+        return folded;
+    }
+
+    /** Runs all epochs; {@code listener} gets each epoch's metrics as soon as they are measured. */
+    public List<EpochMetrics> run(Consumer<EpochMetrics> listener) {
+        List<EpochMetrics> out = new ArrayList<>();
+        while (epochsDone < settings.epochs()) {
+            EpochMetrics e = epoch();
+            out.add(e);
+            if (listener != null) {
+                listener.accept(e);
+            }
+        }
+        return out;
+    }
+
+    /** Runs one more epoch and measures it. */
+    public EpochMetrics epoch() {
+        int n = count(train);
+        int[] order = new int[n];
+        for (int s = 0; s < n; s++) {
+            order[s] = s;
+        }
+        for (int s = n - 1; s > 0; s--) {
+            int r = batching.nextInt(s + 1);
+            int t = order[s];
+            order[s] = order[r];
+            order[r] = t;
+        }
+        int b = settings.batchSize();
+        long start = System.nanoTime();
+        double lossSum = 0;
+        int steps = 0;
+        for (int s0 = 0; s0 < n; s0 += b) {
+            int[] batch = java.util.Arrays.copyOfRange(order, s0, Math.min(n, s0 + b));
+            int[] labels = train.labels(batch);
+            INDArray x = batchInputs(train, batch, true);
+            double loss = folded ? model.train(x, labels) : model.trainPerDomain(x, labels);
+            if (!Double.isFinite(loss)) {
+                throw new DivergenceException("k-path training diverged in epoch " + (epochsDone + 1) + ", step "
+                        + steps + ": loss " + loss + " (learning-rate " + settings.learningRate() + ", gain "
+                        + settings.gain() + ")");
+            }
+            lossSum += loss;
+            steps++;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        epochsDone++;
+        Metrics trainMetrics = measure(train, settings.evalTrainSamples());
+        Optional<Metrics> testMetrics = test == null ? Optional.empty()
+                : Optional.of(measure(test, settings.evalTestSamples()));
+        return new EpochMetrics(epochsDone, lossSum / steps, trainMetrics, testMetrics, seconds, n);
+    }
+
+    /** Accuracy and loss on trained and untrained pathways over the first {@code limit} images (0 = all). */
+    public Metrics measure(RoutingData data, int limit) {
+        return pairStats(data, limit).metrics(gate);
+    }
+
+    /** Per-pathway loss sums and correct counts over the first {@code limit} images of {@code data} (0 = all). */
+    public PairStats pairStats(RoutingData data, int limit) {
+        int n = count(data);
+        if (limit > 0) {
+            n = Math.min(n, limit);
+        }
+        PairStats stats = new PairStats(m);
+        long perImage = folded ? d : (long) m * d;
+        int chunk = (int) Math.max(1, Math.min(n, 4_000_000L / perImage));
+        for (int s0 = 0; s0 < n; s0 += chunk) {
+            int cn = Math.min(chunk, n - s0);
+            int[] samples = new int[cn];
+            for (int s = 0; s < cn; s++) {
+                samples[s] = s0 + s;
+            }
+            int[] labels = data.labels(samples);
+            INDArray x = batchInputs(data, samples, false);
+            stats.add(folded ? model.evaluate(x, labels) : model.evaluatePerDomain(x, labels));
+        }
+        return stats;
+    }
+
+    /** [b x D] base inputs (folded) or [M*b x D] per-domain inputs, in the model's data type. */
+    private INDArray batchInputs(RoutingData data, int[] samples, boolean reuse) {
+        int b = samples.length;
+        int rows = folded ? b : m * b;
+        INDArray x = reuse ? batchBuffers.computeIfAbsent(b, k -> Nd4j.create(settings.dataType(), rows, d))
+                : Nd4j.create(settings.dataType(), rows, d);
+        float[] buf = new float[rows * d];
+        if (folded) {
+            data.baseInputs(samples, buf);
+        } else {
+            float[] one = new float[b * d];
+            for (int i = 0; i < m; i++) {
+                data.domainInputs(i, samples, one);
+                System.arraycopy(one, 0, buf, i * b * d, b * d);
+            }
+        }
+        if (settings.dataType() == DataType.FLOAT) {
+            FloatBuffer fb = x.data().asNioFloat();
+            fb.put(0, buf, 0, buf.length);
+        } else {
+            DoubleBuffer db = x.data().asNioDouble();
+            for (int k = 0; k < buf.length; k++) {
+                db.put(k, buf[k]);
+            }
+        }
+        return x;
+    }
+
+    @Override
+    public String toString() {
+        return "KPathRun[M=" + m + ", D=" + d + ", " + settings + ", folded=" + folded + "]";
+    }
+}
