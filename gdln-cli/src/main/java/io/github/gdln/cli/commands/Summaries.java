@@ -58,6 +58,7 @@ final class Summaries {
     static void table(PrintStream out, List<String[]> rows) {
         int cols = rows.get(0).length;
         int[] w = new int[cols];
+        java.util.Arrays.fill(w, 1);
         for (String[] r : rows) {
             for (int i = 0; i < cols; i++) {
                 w[i] = Math.max(w[i], r[i].length());

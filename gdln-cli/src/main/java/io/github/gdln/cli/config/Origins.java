@@ -10,6 +10,20 @@ public final class Origins {
     private Origins() {
     }
 
+    /** " (gdln-core)" for a resource inside gdln-core's jar or classes folder, else empty. */
+    private static String module(java.net.URL url) {
+        if (url == null) {
+            return "";
+        }
+        String u = url.toString();
+        java.util.regex.Matcher jar = java.util.regex.Pattern.compile("([^/]+?)(-\\d[^/]*)?\\.jar!").matcher(u);
+        if (jar.find()) {
+            return " (" + jar.group(1) + ")";
+        }
+        java.util.regex.Matcher dir = java.util.regex.Pattern.compile("/([^/]+)/target/(test-)?classes/").matcher(u);
+        return dir.find() ? " (" + dir.group(1) + ")" : "";
+    }
+
     /** A short description of where a value came from. */
     public static String describe(ConfigOrigin o) {
         if (o == null) {
@@ -23,7 +37,7 @@ public final class Origins {
         if (o.filename() != null) {
             where = o.filename();
         } else if (o.resource() != null) {
-            where = o.resource();
+            where = o.resource() + module(o.url());
         } else if (o.url() != null) {
             where = o.url().toString();
         } else {
