@@ -18,7 +18,8 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
  * <pre>
  *   db1/dt = (K/M²) b3 b2 (s − b1b2b3),  db2/dt = (K/M) b3 b1 (s − b1b2b3),  db3/dt = (K/M²) b2 b1 (s − b1b2b3),
  * </pre>
- * all starting at b0, in theory time t = epoch · lr · 2M²/(P·N_out). Predicted loss per context
+ * all starting at b0, in theory time t = epoch · lr · 2M²/(P·N_out): one Euler step per epoch for full-batch descent
+ * (its exact reduced counterpart), fine Runge-Kutta steps for gradient flow. Predicted loss per context
  * (1/(P·N_out)) Σ_α (s_α − b1b2b3)², total loss M·K times that; singular values b1 (encoders), b2 (the shared
  * edge), b3 (decoders); fixed points b2*(b2*² + c0) = M s, b1* = b3* = √((b2*² + c0)/M), c0 = (M − 1) b0².
  *
@@ -121,6 +122,9 @@ final class RoutingRace implements TheoryOverlay {
             state[a] = new double[] {b0, b0, b0};
         }
         boolean anyUntrained = task.untrainedContexts().length > 0;
+        // full-batch descent is the Euler discretisation of the reduced flow with one step per epoch (THEORY 3.2:
+        // dt = lr * 2M^2/(P N_out)); gradient flow is integrated finely
+        boolean discrete = c.trainer().method() == TrainerSettings.Method.FULL_BATCH;
         int row = 0;
         for (int e = 0; e <= epochs; e++) {
             if (e % every == 0 || e == epochs) {
@@ -140,8 +144,15 @@ final class RoutingRace implements TheoryOverlay {
             }
             if (e < epochs) {
                 for (int a = 0; a < modes; a++) {
-                    for (int step = 0; step < STEPS_PER_EPOCH; step++) {
-                        rk4(state[a], s[a], k, m, dtPerEpoch / STEPS_PER_EPOCH);
+                    if (discrete) {
+                        double[] d = deriv(state[a], s[a], k, m);
+                        for (int i = 0; i < 3; i++) {
+                            state[a][i] += dtPerEpoch * d[i];
+                        }
+                    } else {
+                        for (int step = 0; step < STEPS_PER_EPOCH; step++) {
+                            rk4(state[a], s[a], k, m, dtPerEpoch / STEPS_PER_EPOCH);
+                        }
                     }
                 }
             }
