@@ -45,7 +45,8 @@ public final class Main {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExitCodeExceptionMapper(t -> t instanceof ConfigProblems || t instanceof UsageException ? USAGE
+        cl.setExitCodeExceptionMapper(t -> t instanceof ConfigProblems || t instanceof UsageException
+                || t instanceof CommandLine.ParameterException ? USAGE
                 : FAILURE);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter w = commandLine.getErr();

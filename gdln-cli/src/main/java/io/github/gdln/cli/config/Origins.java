@@ -34,10 +34,10 @@ public final class Origins {
             return COMMAND_LINE;
         }
         String where;
-        if (o.filename() != null) {
-            where = o.filename();
-        } else if (o.resource() != null) {
+        if (o.resource() != null) {
             where = o.resource() + module(o.url());
+        } else if (o.filename() != null) {
+            where = o.filename();
         } else if (o.url() != null) {
             where = o.url().toString();
         } else {

@@ -1,0 +1,286 @@
+package io.github.gdln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the real {@link Main#run} on tiny configurations and checks exit codes, messages and the files written. */
+class CliTest {
+    /** Tiny routing toy: M = 3, hidden width 8, few epochs. */
+    static final String[] TINY = {"task.domains=3", "gating.K=2", "model.hidden-width=8", "trainer.epochs=30",
+        "experiment.grids=false"};
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    Result gdln(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        if (!all.contains("--plugins")) {
+            all.add("--plugins");
+            all.add(tmp.resolve("no-plugins").toString());
+        }
+        int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    String[] run(String experiment, String... overrides) {
+        List<String> a = new ArrayList<>(List.of("run", experiment, "--runs-dir", tmp.resolve("runs").toString(),
+                "-q"));
+        a.addAll(Arrays.asList(overrides));
+        return a.toArray(String[]::new);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    Path onlyRun(String experiment) throws IOException {
+        try (Stream<Path> s = Files.list(tmp.resolve("runs").resolve(experiment))) {
+            List<Path> l = s.toList();
+            assertThat(l).hasSize(1);
+            return l.get(0);
+        }
+    }
+
+    @Test
+    void helpVersionAndUsageErrors() {
+        Result help = gdln("--help");
+        assertThat(help.code()).isEqualTo(0);
+        assertThat(help.out()).contains("run", "list", "config", "compare", "plot", "reproduce", "resume",
+                "generate-completion", "Exit codes");
+        assertThat(gdln("run", "--help").out()).contains("--multirun", "--workers", "key=value");
+        assertThat(gdln("--version").out()).contains("gdln");
+        assertThat(gdln("frobnicate").code()).isEqualTo(2);
+        assertThat(gdln("run").code()).isEqualTo(2);
+        Result unknown = gdln("run", "routng-toy");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown experiment", "did you mean 'routing-toy'");
+        assertThat(gdln("generate-completion").out()).contains("complete", "gdln");
+    }
+
+    @Test
+    void runXorWritesACompleteFolder() throws IOException {
+        Result r = gdln(run("xor", "trainer.epochs=20"));
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("xor completed", "folder:");
+        Path f = onlyRun("xor");
+        for (String file : List.of("config.conf", "provenance.json", "metrics.csv", "summary.json", "STATUS",
+                "run.log", "contexts.csv", "loss.png", "loss.svg", "loss-pathways.png")) {
+            assertThat(f.resolve(file)).exists();
+        }
+        assertThat(Files.readString(f.resolve("STATUS"))).startsWith("completed");
+        assertThat(Files.readAllLines(f.resolve("metrics.csv"))).hasSize(22)
+                .first().asString().startsWith("epoch,loss,trained_loss,untrained_loss");
+        assertThat(Files.readString(f.resolve("provenance.json"))).contains("\"root_seed\": 1",
+                "\"command\": \"gdln run xor", "nd4j_backend", "gdln_version", "\"git\"");
+        assertThat(f.resolve(io.github.gdln.cli.run.Checkpoint.FILE)).doesNotExist();
+    }
+
+    @Test
+    void configErrorsAreReportedTogetherWithOriginsAndSuggestions() throws IOException {
+        Path user = tmp.resolve("my.conf");
+        Files.writeString(user, "trainer {\n  momentum = 1.5\n}\n");
+        Result r = gdln("config", "routing-toy", "--config", user.toString(), "trainer.learnin-rate=0.1",
+                "trainer.epochs=-3", "gating.K=four", "init.scheme=ortho", "model=routng");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("6 problems",
+                "trainer.learnin-rate = 0.1  (command line): unknown key; did you mean 'trainer.learning-rate'?",
+                "trainer.epochs = -3  (command line): must be >= 0",
+                "gating.K = \"four\"  (command line): must be an integer",
+                "init.scheme = \"ortho\"", "did you mean 'routing'?",
+                "trainer.momentum = 1.5  (" + user + ":2): must be in [0, 1)");
+        // nothing ran
+        assertThat(tmp.resolve("runs")).doesNotExist();
+        Result bad = gdln(run("routing-toy", "trainer.epochs=-3"));
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(tmp.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void configShowsEachValuesOrigin() {
+        Result r = gdln("config", "routing-toy", "gating.K=2");
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.out()).containsPattern("gating.K +\\= 2 +# command line")
+                .containsPattern("trainer.learning-rate += 0.02 +# experiments/routing-toy.conf")
+                .containsPattern("trainer.momentum += 0 +# reference.conf");
+        Result sw = gdln("config", "routing-toy", "task=xor");
+        assertThat(sw.code()).isEqualTo(0);
+        assertThat(sw.out()).contains("task.labels").doesNotContain("task.domains");
+    }
+
+    @Test
+    void sweepRunsEveryPointReportsFailuresAndWritesOneTable() throws IOException {
+        Result r = gdln(concat(run("routing-toy", TINY), "-m", "gating.K=1,2", "trainer.learning-rate=0.02,1e4",
+                "--workers", "2"));
+        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("4 points", "2 of 4 points did not complete", "diverged");
+        Path root = onlyRun("routing-toy");
+        List<String> table = Files.readAllLines(root.resolve("sweep-summary.csv"));
+        assertThat(table).hasSize(5);
+        assertThat(table.get(0)).startsWith("point,gating.K,trainer.learning-rate,status");
+        assertThat(table.stream().filter(l -> l.contains(",completed,"))).hasSize(2);
+        assertThat(table.stream().filter(l -> l.contains(",failed,"))).hasSize(2);
+        try (Stream<Path> s = Files.list(root)) {
+            List<Path> points = s.filter(Files::isDirectory).sorted().toList();
+            assertThat(points).hasSize(4);
+            assertThat(points.get(0).getFileName().toString()).isEqualTo("0_gating.K=1,trainer.learning-rate=0.02");
+            for (Path p : points) {
+                String status = Files.readString(p.resolve("STATUS"));
+                assertThat(status).matches("(?s)(completed|failed: training diverged).*");
+            }
+        }
+        assertThat(root.resolve("sweep-gating.K.png")).exists();
+    }
+
+    @Test
+    void severalValuesWithoutMultirunIsAUsageError() {
+        Result r = gdln(run("routing-toy", "gating.K=1,2"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("add -m");
+    }
+
+    @Test
+    void resumeAfterAnInterruptEndsWithExactlyTheUninterruptedMetrics() throws IOException {
+        String[] sgd = concat(TINY, "trainer.method=sgd", "trainer.momentum=0.9", "trainer.batch-size=2",
+                "trainer.learning-rate=0.01", "init.scheme=orthogonal", "init.scale=0.2",
+                "trainer.checkpoint-every=0");
+        Path runs1 = tmp.resolve("a");
+        Result full = gdln(concat(new String[] {"run", "routing-toy", "--runs-dir", runs1.toString(), "-q"}, sgd));
+        assertThat(full.code()).as(full.err()).isEqualTo(0);
+        Path runs2 = tmp.resolve("b");
+        Result stopped = gdln(concat(new String[] {"run", "routing-toy", "--runs-dir", runs2.toString(), "-q"},
+                concat(sgd, "trainer.stop-after-epoch=13")));
+        assertThat(stopped.code()).isEqualTo(1);
+        Path folder;
+        try (Stream<Path> s = Files.list(runs2.resolve("routing-toy"))) {
+            folder = s.findFirst().orElseThrow();
+        }
+        assertThat(Files.readString(folder.resolve("STATUS"))).startsWith("interrupted: stopped by"
+                + " trainer.stop-after-epoch=13 after epoch 13").contains("gdln resume");
+        assertThat(folder.resolve("checkpoint.bin")).exists();
+        Result resumed = gdln("resume", folder.toString(), "-q");
+        assertThat(resumed.code()).as(resumed.err()).isEqualTo(0);
+        assertThat(Files.readString(folder.resolve("STATUS"))).startsWith("completed");
+        Path fullFolder;
+        try (Stream<Path> s = Files.list(runs1.resolve("routing-toy"))) {
+            fullFolder = s.findFirst().orElseThrow();
+        }
+        assertThat(Files.readString(folder.resolve("metrics.csv")))
+                .isEqualTo(Files.readString(fullFolder.resolve("metrics.csv")));
+        assertThat(gdln("resume", folder.toString()).out()).contains("already complete");
+    }
+
+    @Test
+    void reproduceGivesIdenticalMetricsAndCompareAndPlotWork() throws IOException {
+        assertThat(gdln(run("routing-toy", TINY)).code()).isEqualTo(0);
+        Path f = onlyRun("routing-toy");
+        assertThat(f.resolve("theory.csv")).exists();
+        Result c = gdln("compare", f.toString());
+        assertThat(c.code()).as(c.err()).isEqualTo(0);
+        assertThat(c.out()).contains("theory vs simulation", "largest loss gap");
+        Result p = gdln("plot", f.toString(), f.toString(), "--out", tmp.resolve("plots").toString());
+        assertThat(p.code()).as(p.err()).isEqualTo(0);
+        assertThat(tmp.resolve("plots/runs-loss.png")).exists();
+        Result r = gdln("reproduce", f.toString(), "--runs-dir", tmp.resolve("again").toString(), "-q");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("identical");
+    }
+
+    @Test
+    void divergingRunFailsWithAClearMessage() throws IOException {
+        Result r = gdln(run("routing-toy", concat(TINY, "trainer.learning-rate=1e4")));
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("failed: training diverged");
+        Path f = onlyRun("routing-toy");
+        assertThat(Files.readString(f.resolve("STATUS"))).startsWith("failed: training diverged");
+        assertThat(Files.readString(f.resolve("summary.json"))).contains("\"status\": \"failed\"");
+    }
+
+    @Test
+    void pluginJarsAreLoadedAndABrokenOneIsReportedByName() throws Exception {
+        Path plugins = tmp.resolve("plugins");
+        Files.createDirectories(plugins);
+        Files.write(plugins.resolve("broken.jar"), new byte[] {1, 2, 3});
+        buildPlugin(plugins.resolve("tiny-plugin.jar"));
+        Result list = gdln("list", "--plugins", plugins.toString());
+        assertThat(list.code()).as(list.err()).isEqualTo(0);
+        assertThat(list.err()).contains("plugin broken.jar skipped");
+        assertThat(list.out()).contains("tiny-xor", "plugin tiny@1.2.3", "tiny-exp", "FAILED");
+        Result run = gdln("run", "tiny-exp", "--plugins", plugins.toString(), "--runs-dir",
+                tmp.resolve("runs").toString(), "-q", "trainer.epochs=5");
+        assertThat(run.code()).as(run.out() + run.err()).isEqualTo(0);
+        Path f = onlyRun("tiny-exp");
+        assertThat(Files.readString(f.resolve("provenance.json"))).contains("\"id\": \"tiny\"",
+                "\"version\": \"1.2.3\"", "tiny-xor (plugin tiny@1.2.3)");
+    }
+
+    /** Compiles a one-class plugin (a task delegating to XOR) and jars it with a PF4J manifest. */
+    static void buildPlugin(Path jar) throws IOException {
+        Path src = Files.createTempDirectory("plugin-src");
+        Path pkg = src.resolve("tiny");
+        Files.createDirectories(pkg);
+        Files.writeString(pkg.resolve("TinyTask.java"), """
+                package tiny;
+                public final class TinyTask implements io.github.gdln.api.Task {
+                    public String name() { return "tiny-xor"; }
+                    public String description() { return "XOR from a plugin"; }
+                    public io.github.gdln.api.TaskData load(io.github.gdln.api.Params p, long seed) {
+                        return new io.github.gdln.core.tasks.XorTask().load(p.with("labels", "xor"), seed);
+                    }
+                }
+                """);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        int rc = javac.run(null, null, null, "-d", src.toString(), "-cp", System.getProperty("java.class.path"),
+                pkg.resolve("TinyTask.java").toString());
+        assertThat(rc).isEqualTo(0);
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().putValue("Plugin-Id", "tiny");
+        mf.getMainAttributes().putValue("Plugin-Version", "1.2.3");
+        mf.getMainAttributes().putValue("Plugin-Requires", "*");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
+            entry(out, "tiny/TinyTask.class", Files.readAllBytes(pkg.resolve("TinyTask.class")));
+            entry(out, "META-INF/services/io.github.gdln.api.Task", "tiny.TinyTask\n".getBytes());
+            entry(out, "experiments/tiny-exp.conf", ("experiment.description = \"a plugin experiment\"\n"
+                    + "task { name = tiny-xor }\ngating { name = xor }\nmodel { name = branches }\n"
+                    + "trainer { epochs = 10, learning-rate = 0.1, tracked-edges = [] }\n"
+                    + "init { scheme = gaussian, scale = 0.05 }\n").getBytes());
+        }
+    }
+
+    private static void entry(JarOutputStream out, String name, byte[] bytes) throws IOException {
+        out.putNextEntry(new JarEntry(name));
+        out.write(bytes);
+        out.closeEntry();
+    }
+
+    static OutputStream sink() {
+        return OutputStream.nullOutputStream();
+    }
+}
