@@ -30,7 +30,7 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  *       t(e) into those of s(e) (‖off-pattern‖ / max_e ‖W_e on the modes‖);</li>
  *   <li>shared singular vectors: U_{t(p)}ᵀ Σ^yx(p) V_{s(p)} is supported on the mode chains of p;</li>
  *   <li>whitened or shared Σ^x: V_{s(j)}ᵀ Σ^x(j,p) V_{s(p)} couples only modes whose chains end on the same output
- *       mode.</li>
+ *       mode (rows of modes that start no chain of j are ignored: u_j is zero there).</li>
  * </ol>
  * When they hold the weights stay W_e(t) = W_e(0) + Σ_k (b_k(t) − b_k(0)) f_{β_k} f_{α_k}ᵀ and the dynamics are
  * exactly THEORY 2.2: τ db_e^α/dt = Σ_{π∋(e,α)} Π_{e'≠e} b_{e'} [s(π) − Σ_{π'} u_{π'} d(π',π)], where π runs over
@@ -429,7 +429,18 @@ public final class NeuralRaceReduction {
                         }
                     }
                 }
-                double o = Math.sqrt(Math.max(0, Dense.dot(dp, dp) - keptX));
+                // rows α' that start no complete chain of j meet u_j = 0 and never matter
+                boolean[] rows = new boolean[dp.length];
+                for (int q2 : ofPath.get(j)) {
+                    rows[scalarPaths.get(q2).inputMode()] = true;
+                }
+                double rowSq = 0;
+                for (int r = 0; r < dp.length; r++) {
+                    if (rows[r]) {
+                        rowSq += Dense.vdot(dp[r], dp[r]);
+                    }
+                }
+                double o = Math.sqrt(Math.max(0, rowSq - keptX));
                 if (o > offX) {
                     offX = o;
                     offXWhere = "paths " + describe(paths, j) + " and " + describe(paths, p);

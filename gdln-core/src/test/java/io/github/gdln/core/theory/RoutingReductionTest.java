@@ -47,9 +47,11 @@ class RoutingReductionTest {
         System.out.println("routing aligned, ODE vs GD: " + c);
         assertThat(c.lossMeanAbs()).isLessThan(1.5);
         assertThat(c.singularMeanAbs()).isLessThan(0.01);
-        // the ODE against the simulation's own gradient flow (statistics mode, tolerance 1e-10): 1e-5 of 244
+        // the ODE against the simulation's own gradient flow (statistics mode, tolerance 1e-9, 150 epochs): 1e-5
         Simulation flowSim = TheoryFixtures.routingToy(new InitSpec("aligned", 0.08), 1);
-        Trajectory simulatedFlow = flowSim.train(flow(500).withGradient(Gradient.STATISTICS), p -> { });
+        TrainerSettings shortFlow = new TrainerSettings(Method.GRADIENT_FLOW, 150, 0.02, 0, 1, 10, 1e-9, TRACKED, 4,
+                Gradient.STATISTICS);
+        Trajectory simulatedFlow = flowSim.train(shortFlow, p -> { });
         TrajectoryComparison cf = TrajectoryComparison.of(ode.trajectory(), simulatedFlow);
         System.out.println("routing aligned, ODE vs simulated flow: " + cf);
         assertThat(cf.lossMaxAbs()).isLessThan(1e-5 * 244);
@@ -127,7 +129,7 @@ class RoutingReductionTest {
         assertThat(a.check(NeuralRaceReduction.ALIGNED).passed()).isFalse();
         assertThat(a.check(NeuralRaceReduction.ALIGNED).value()).isGreaterThan(0.1);
         System.out.println("routing orthogonal 0.2 assessment:\n" + a);
-        Trajectory t = sim.train(gd(500).withGradient(Gradient.STATISTICS), p -> { });
+        Trajectory t = sim.train(TrainerSettings.fullBatch(500, 0.02).withGradient(Gradient.STATISTICS), p -> { });
         // THEORY 3.2: random-init simulations cross at 74-82 / 148-168 / 320-328; a few epochs slack per seed
         assertThat(t.crossing((244 + 59) / 2.0).orElseThrow()).isBetween(68.0, 88.0);
         assertThat(t.crossing((59 + 18) / 2.0).orElseThrow()).isBetween(140.0, 176.0);
