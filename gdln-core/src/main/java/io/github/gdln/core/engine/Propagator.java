@@ -19,10 +19,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * ∂L/∂W_e += (g_e g_v ⊙ D_v)ᵀ H_s(e) and D_s(e) += (g_e g_v ⊙ D_v) W_e. Each shared unit of the {@link UnitPlan} is
  * computed once and its gradient accumulated from every consumer, so a step costs what the distinct activations
  * cost, not samples x contexts. Gradients are accumulated in place into a flat vector by gemm with beta = 1.
+ * A batch's inputs and targets are kept while the batch stays the same (full-batch training fetches them once);
+ * a propagator is therefore not safe for use by several threads at once.
  */
 public final class Propagator {
     private final BoundTask task;
     private final DataType type;
+    /** The inputs and targets of the last batch, reused while the batch is the same (full-batch training). */
+    private int[] cachedSamples;
+    private final java.util.Map<String, INDArray> cachedData = new java.util.HashMap<>();
 
     /** A propagator for {@code task} computing in {@code type}. */
     public Propagator(BoundTask task, DataType type) {
@@ -60,22 +65,18 @@ public final class Propagator {
         List<Unit> units = plan.units();
         GateColumns gates = new GateColumns(task.gateTable(), samples, type);
         INDArray[] h = new INDArray[units.size()];
-        INDArray[] inputs = new INDArray[g.nodeCount()];
-        for (int v : g.inputs()) {
-            inputs[v] = fetch(true, g.node(v).name(), g.width(v), samples);
-        }
         for (int u = 0; u < units.size(); u++) {
             Unit unit = units.get(u);
-            INDArray a;
             if (unit.isInput()) {
-                a = inputs[unit.node()].dup();
+                INDArray x = fetch(true, g.node(unit.node()).name(), g.width(unit.node()), samples);
+                h[u] = gates.gated(x, unit.gate()); // the cached input itself when the gate is open: never written
             } else {
-                a = null;
+                INDArray a = null;
                 for (Input in : unit.inputs()) {
                     a = gates.gemmGated(h[in.source()], net.weight(in.edge()), false, true, in.gate(), a);
                 }
+                h[u] = gates.applyInPlace(a, unit.gate());
             }
-            h[u] = gates.applyInPlace(a, unit.gate());
         }
         int[] contexts = plan.contexts();
         double[] loss = new double[contexts.length];
@@ -84,22 +85,19 @@ public final class Propagator {
         double weight = task.contextWeight();
         Loss spec = task.loss();
         int[] outputs = g.outputs();
-        INDArray[] targets = new INDArray[outputs.length];
+        boolean backward = delta != null;
         for (int k = 0; k < contexts.length; k++) {
             for (int o = 0; o < outputs.length; o++) {
                 int u = plan.outputUnit(k, o);
                 if (u == UnitPlan.CLOSED) {
                     continue;
                 }
-                if (targets[o] == null) {
-                    targets[o] = fetch(false, g.node(outputs[o]).name(), g.width(outputs[o]), samples);
-                }
+                INDArray target = fetch(false, g.node(outputs[o]).name(), g.width(outputs[o]), samples);
                 INDArray out = u == UnitPlan.ZERO ? Nd4j.zeros(type, b, g.width(outputs[o])) : h[u];
                 INDArray dOut = spec.kind() == LossKind.SQUARED_ERROR
-                        ? squaredError(out, targets[o], spec.scale(), b, loss, k)
-                        : crossEntropy(out, targets[o], b, loss, correct, k);
-                if (delta != null && u != UnitPlan.ZERO) {
-                    dOut.muli(weight);
+                        ? squaredError(out, target, spec.scale(), b, loss, k, backward ? weight : 0)
+                        : crossEntropy(out, target, b, loss, correct, k, backward ? weight : 0);
+                if (backward && u != UnitPlan.ZERO) {
                     delta[u] = delta[u] == null ? dOut : delta[u].addi(dOut);
                 }
             }
@@ -131,17 +129,21 @@ public final class Propagator {
         }
     }
 
-    /** ½-style squared error: loss_k += scale Σ (h − y)² / b; returns ∂/∂h = 2 scale (h − y) / b. */
-    private static INDArray squaredError(INDArray out, INDArray target, double scale, int b, double[] loss, int k) {
+    /**
+     * Squared error: loss_k += scale Σ (h − y)² / b; returns weight · ∂/∂h = weight · 2 scale (h − y) / b
+     * (nothing when {@code weight} is 0, i.e. no gradient is wanted).
+     */
+    private static INDArray squaredError(INDArray out, INDArray target, double scale, int b, double[] loss, int k,
+                                         double weight) {
         INDArray diff = out.sub(target);
         double norm = diff.norm2Number().doubleValue();
         loss[k] += scale * norm * norm / b;
-        return diff.muli(2.0 * scale / b);
+        return weight == 0 ? null : diff.muli(weight * 2.0 * scale / b);
     }
 
-    /** Softmax cross-entropy averaged over rows; returns ∂/∂logits = (softmax − y) / b. */
+    /** Softmax cross-entropy averaged over rows; returns weight · ∂/∂logits = weight · (softmax − y) / b. */
     private static INDArray crossEntropy(INDArray logits, INDArray target, int b, double[] loss, long[] correct,
-                                         int k) {
+                                         int k, double weight) {
         INDArray shifted = logits.subColumnVector(logits.max(1).reshape(b, 1));
         INDArray p = Transforms.exp(shifted, true);
         INDArray sums = p.sum(1).reshape(b, 1);
@@ -153,10 +155,25 @@ public final class Propagator {
         INDArray predicted = logits.argMax(1);
         INDArray actual = target.argMax(1);
         correct[k] += predicted.eq(actual).castTo(DataType.INT).sumNumber().longValue();
-        return p.subi(target).divi(b);
+        return weight == 0 ? null : p.subi(target).muli(weight / b);
     }
 
+    /** The inputs (or targets) of {@code node} for {@code samples}, cached while the batch stays the same. */
     private INDArray fetch(boolean input, String node, int width, int[] samples) {
+        if (!java.util.Arrays.equals(samples, cachedSamples)) {
+            cachedData.clear();
+            cachedSamples = samples.clone();
+        }
+        String key = (input ? "x:" : "y:") + node;
+        INDArray cached = cachedData.get(key);
+        if (cached == null) {
+            cached = load(input, node, width, samples);
+            cachedData.put(key, cached);
+        }
+        return cached;
+    }
+
+    private INDArray load(boolean input, String node, int width, int[] samples) {
         double[] buf = new double[samples.length * width];
         if (input) {
             task.data().input(node, samples, buf);
