@@ -139,4 +139,14 @@ class CifarTransferTaskTest {
                 .hasMessageContaining("'input-transform' = flip").hasMessageContaining("'feature-input' = chw")
                 .hasMessageContaining("'feature-layer'");
     }
+
+    @Test
+    void experimentConfigParsesAndItsTaskBlockIsValid() {
+        var c = ConfigFactory.parseResources("experiments/cifar-transfer-m40.conf").resolve();
+        assertThat(c.getInt("task.domains")).isEqualTo(40);
+        assertThat(c.getString("trainer.method")).isEqualTo("kpath");
+        Map<String, Object> task = new HashMap<>(c.getConfig("task").root().unwrapped());
+        task.remove("name");
+        assertThat(params(task).values()).containsEntry("input-transform", "rotate");
+    }
 }
