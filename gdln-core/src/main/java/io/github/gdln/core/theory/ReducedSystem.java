@@ -5,7 +5,6 @@ import io.github.gdln.core.engine.GatedNetwork;
 import io.github.gdln.core.graph.CompiledGraph;
 import io.github.gdln.core.train.TrainerSettings;
 import io.github.gdln.core.train.Trajectory;
-import io.github.gdln.core.util.Matrices;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,6 +40,12 @@ public final class ReducedSystem {
     private final Projection training;
     private final Projection[] perContext;
     private final double[] b0;
+    private final int[][] chains;
+    /** Scalar paths active in each context. */
+    private final int[][] active;
+    /** Scalars of each edge, and the singular values of the part of W_e(0) outside the carried modes. */
+    private final int[][] onEdge;
+    private final double[][] restSingular;
 
     ReducedSystem(PathStatistics stats, GatedNetwork net, double[][][] basis, List<ScalarEdge> scalars,
                   List<ScalarPath> scalarPaths, Projection training, Projection[] perContext) {
@@ -52,6 +57,92 @@ public final class ReducedSystem {
         this.training = training;
         this.perContext = perContext;
         this.b0 = scalars.stream().mapToDouble(ScalarEdge::initial).toArray();
+        this.chains = scalarPaths.stream().map(ScalarPath::chain).toArray(int[][]::new);
+        this.active = new int[perContext.length][];
+        for (int c = 0; c < perContext.length; c++) {
+            int[] act = stats.context(c).activePaths();
+            List<Integer> out = new ArrayList<>();
+            for (int q = 0; q < scalarPaths.size(); q++) {
+                if (Arrays.binarySearch(act, scalarPaths.get(q).path()) >= 0) {
+                    out.add(q);
+                }
+            }
+            active[c] = out.stream().mapToInt(Integer::intValue).toArray();
+        }
+        CompiledGraph g = stats.paths().graph();
+        this.onEdge = new int[g.edgeCount()][];
+        this.restSingular = new double[g.edgeCount()][];
+        for (int e = 0; e < g.edgeCount(); e++) {
+            List<Integer> mine = new ArrayList<>();
+            for (int k = 0; k < scalars.size(); k++) {
+                if (scalars.get(k).edge() == e) {
+                    mine.add(k);
+                }
+            }
+            onEdge[e] = mine.stream().mapToInt(Integer::intValue).toArray();
+            restSingular[e] = restSingularValues(e);
+        }
+    }
+
+    /**
+     * Singular values of B_e(0) = F_tᵀ W_e(0) F_s with the rows and columns of the carried modes removed: the part
+     * of W_e the reduced dynamics never changes.
+     */
+    private double[] restSingularValues(int e) {
+        CompiledGraph g = stats.paths().graph();
+        double[][] b = Dense.mulTA(basis[g.target(e)], Dense.mul(w0[e], basis[g.source(e)]));
+        boolean[] rowUsed = new boolean[b.length];
+        boolean[] colUsed = new boolean[b.length == 0 ? 0 : b[0].length];
+        for (int k : onEdge[e]) {
+            rowUsed[scalars.get(k).targetMode()] = true;
+            colUsed[scalars.get(k).sourceMode()] = true;
+        }
+        int rows = 0;
+        int cols = 0;
+        for (boolean u : rowUsed) {
+            rows += u ? 0 : 1;
+        }
+        for (boolean u : colUsed) {
+            cols += u ? 0 : 1;
+        }
+        if (rows == 0 || cols == 0) {
+            return new double[0];
+        }
+        double[][] rest = new double[rows][cols];
+        int r = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (rowUsed[i]) {
+                continue;
+            }
+            int c = 0;
+            for (int j = 0; j < colUsed.length; j++) {
+                if (!colUsed[j]) {
+                    rest[r][c++] = b[i][j];
+                }
+            }
+            r++;
+        }
+        return SingularValues.leading(rest, Math.min(rows, cols));
+    }
+
+    /**
+     * The leading singular values of W_e at strengths {@code b}: the |b_k| of the edge's scalars together with the
+     * constant singular values of the untouched rest of B_e(0) (exact while the aligned-start check holds: W_e is then
+     * block diagonal in the node bases, one 1 × 1 block per scalar plus the rest). No matrix is formed.
+     */
+    public double[] singularValues(int e, double[] b, int count) {
+        double[] rest = restSingular[e];
+        double[] all = new double[onEdge[e].length + rest.length];
+        for (int i = 0; i < onEdge[e].length; i++) {
+            all[i] = Math.abs(b[onEdge[e][i]]);
+        }
+        System.arraycopy(rest, 0, all, onEdge[e].length, rest.length);
+        Arrays.sort(all);
+        double[] out = new double[Math.min(count, all.length)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all[all.length - 1 - i];
+        }
+        return out;
     }
 
     public List<ScalarEdge> scalarEdges() {
@@ -84,10 +175,10 @@ public final class ReducedSystem {
 
     /** u_π for every scalar path. */
     public double[] products(double[] b) {
-        double[] u = new double[scalarPaths.size()];
+        double[] u = new double[chains.length];
         for (int q = 0; q < u.length; q++) {
             double p = 1;
-            for (int k : scalarPaths.get(q).chain()) {
+            for (int k : chains[q]) {
                 p *= b[k];
             }
             u[q] = p;
@@ -97,6 +188,13 @@ public final class ReducedSystem {
 
     /** The right-hand side of THEORY 2.2 in THEORY time (τ = 1). */
     public double[] derivative(double[] b) {
+        double[] db = new double[b.length];
+        derivative(b, db, 1);
+        return db;
+    }
+
+    /** db = rate × F(b) (overwritten). */
+    private void derivative(double[] b, double[] db, double rate) {
         double[] u = products(b);
         double[] err = training.s().clone();
         int[][] pairs = training.pairs();
@@ -104,23 +202,28 @@ public final class ReducedSystem {
         for (int i = 0; i < pairs.length; i++) {
             err[pairs[i][1]] -= u[pairs[i][0]] * d[i];
         }
-        double[] db = new double[b.length];
+        Arrays.fill(db, 0);
         for (int q = 0; q < u.length; q++) {
-            if (err[q] == 0) {
+            double eq = err[q];
+            if (eq == 0) {
                 continue;
             }
-            int[] chain = scalarPaths.get(q).chain();
+            int[] chain = chains[q];
             for (int i = 0; i < chain.length; i++) {
-                double others = 1;
+                double others = eq;
                 for (int j = 0; j < chain.length; j++) {
                     if (j != i) {
                         others *= b[chain[j]];
                     }
                 }
-                db[chain[i]] += others * err[q];
+                db[chain[i]] += others;
             }
         }
-        return db;
+        if (rate != 1) {
+            for (int i = 0; i < db.length; i++) {
+                db[i] *= rate;
+            }
+        }
     }
 
     /** The loss of every context on the engine's scale. */
@@ -130,7 +233,7 @@ public final class ReducedSystem {
         for (int c = 0; c < loss.length; c++) {
             Projection p = perContext[c];
             double fit = 0;
-            for (int q : activeScalarPaths(c)) {
+            for (int q : active[c]) {
                 fit += 2 * u[q] * p.s()[q];
             }
             for (int i = 0; i < p.pairs().length; i++) {
@@ -139,17 +242,6 @@ public final class ReducedSystem {
             loss[c] = stats.scale() * (p.energy() - fit);
         }
         return loss;
-    }
-
-    private int[] activeScalarPaths(int c) {
-        int[] active = stats.context(c).activePaths();
-        List<Integer> out = new ArrayList<>();
-        for (int q = 0; q < scalarPaths.size(); q++) {
-            if (Arrays.binarySearch(active, scalarPaths.get(q).path()) >= 0) {
-                out.add(q);
-            }
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** W_e for strengths {@code b}: W_e(0) + Σ_{k∈e} (b_k − b_k(0)) f_β f_αᵀ. */
@@ -201,20 +293,23 @@ public final class ReducedSystem {
 
             @Override
             public void computeDerivatives(double t, double[] y, double[] yDot) {
-                double[] d = derivative(y);
-                for (int i = 0; i < d.length; i++) {
-                    yDot[i] = rate * d[i];
-                }
+                derivative(y, yDot, rate);
             }
         };
+        double[] d = new double[b.length];
+        boolean euler = settings.method() == TrainerSettings.Method.FULL_BATCH;
         for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
-            if (settings.method() == TrainerSettings.Method.FULL_BATCH) {
-                double[] d = derivative(b);
+            if (euler) {
+                derivative(b, d, rate);
                 for (int i = 0; i < b.length; i++) {
-                    b[i] += rate * d[i];
+                    b[i] += d[i];
                 }
             } else if (b.length > 0) {
-                integrator.integrate(ode, epoch - 1, b, epoch, b);
+                // integrate straight to the next measurement (the integrator's steps are not tied to epochs)
+                int every = settings.measureEvery();
+                int next = Math.min(settings.epochs(), (epoch + every - 1) / every * every);
+                integrator.integrate(ode, epoch - 1, b, next, b);
+                epoch = next;
             }
             if (epoch % settings.measureEvery() == 0 || epoch == settings.epochs()) {
                 points.add(point(epoch, b, settings));
@@ -234,8 +329,7 @@ public final class ReducedSystem {
         CompiledGraph g = stats.paths().graph();
         Map<String, double[]> sv = new LinkedHashMap<>();
         for (String edge : settings.trackedEdges()) {
-            double[] s = Matrices.singularValues(weight(g.edgeIndex(edge), b));
-            sv.put(edge, Arrays.copyOf(s, Math.min(settings.singularValues(), s.length)));
+            sv.put(edge, singularValues(g.edgeIndex(edge), b, settings.singularValues()));
         }
         return StatisticsObjective.point(stats.task(), epoch, contextLosses(b), sv);
     }

@@ -4,7 +4,6 @@ import io.github.gdln.core.engine.BoundTask;
 import io.github.gdln.core.engine.GatedNetwork;
 import io.github.gdln.core.graph.CompiledGraph;
 import io.github.gdln.core.train.Trajectory;
-import io.github.gdln.core.util.Matrices;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +29,45 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class StatisticsObjective {
     private final PathStatistics stats;
     private final CompiledGraph graph;
+    private final PathAlgebra algebra;
+    /** Per context: active paths, their flat Σ^yx_c(p), and the co-active pairs (j, p) with flat Σ^x_c(j, p). */
+    private final int[][] ctxPaths;
+    private final double[][][] ctxYx;
+    private final int[][][] ctxPairs;
+    private final double[][][] ctxX;
 
     public StatisticsObjective(PathStatistics stats) {
         this.stats = stats;
         this.graph = stats.paths().graph();
+        this.algebra = new PathAlgebra(stats);
+        int nc = stats.task().contextCount();
+        int np = stats.paths().size();
+        ctxPaths = new int[nc][];
+        ctxYx = new double[nc][][];
+        ctxPairs = new int[nc][][];
+        ctxX = new double[nc][][];
+        for (int c = 0; c < nc; c++) {
+            PathStatistics.ContextStatistics cs = stats.context(c);
+            int[] act = cs.activePaths();
+            ctxPaths[c] = act.clone();
+            ctxYx[c] = new double[act.length][];
+            for (int k = 0; k < act.length; k++) {
+                ctxYx[c][k] = PathAlgebra.flatten(cs.yx().get(act[k]));
+            }
+            java.util.List<int[]> pairs = new java.util.ArrayList<>();
+            java.util.List<double[]> xs = new java.util.ArrayList<>();
+            for (int p : act) {
+                for (int j : act) {
+                    double[][] x = cs.x().get((long) j * np + p);
+                    if (x != null) {
+                        pairs.add(new int[] {j, p});
+                        xs.add(PathAlgebra.flatten(x));
+                    }
+                }
+            }
+            ctxPairs[c] = pairs.toArray(new int[0][]);
+            ctxX[c] = xs.toArray(new double[0][]);
+        }
     }
 
     /** Builds the statistics of {@code task} once (one pass over its samples). */
@@ -45,67 +79,66 @@ public final class StatisticsObjective {
         return stats;
     }
 
+    /** The flat weights of {@code net} (one bulk copy of its parameter vector), split per edge. */
+    private double[][] weights(GatedNetwork net) {
+        INDArray params = net.parameters();
+        double[] flat = params.dataType() == DataType.DOUBLE ? params.toDoubleVector()
+                : params.castTo(DataType.DOUBLE).toDoubleVector();
+        return algebra.split(flat);
+    }
+
     /**
      * The full-batch training objective of {@code net}; when {@code gradient} is not null its gradient is added
      * to it (flat layout of {@link GatedNetwork#newGradient()}).
      */
     public double objective(GatedNetwork net, INDArray gradient) {
-        double[][][] w = Paths.weights(net);
-        double[][][][] pre = PathGradient.prefixes(stats.paths(), w);
-        double fit = 0;
+        double[][] w = weights(net);
+        double[][] pre = algebra.prefixes(w);
+        double[] flat = gradient == null ? null : new double[algebra.parameterCount()];
+        double fit = algebra.flow(w, pre, flat, -stats.gradientFactor());
         if (gradient != null) {
-            double[][][] errors = new double[stats.paths().size()][][];
-            double[][][] flow = PathGradient.flow(stats, w, pre, errors);
-            for (int p = 0; p < errors.length; p++) {
-                // 2Σyx − F = Σyx + ℰ
-                double[][] wp = PathGradient.pathWeight(pre, p);
-                fit += Dense.dot(wp, stats.yx(p)) + Dense.dot(wp, errors[p]);
-            }
-            addFlat(gradient, flow, -stats.gradientFactor());
-        } else {
-            for (int p = 0; p < stats.paths().size(); p++) {
-                double[][] wp = PathGradient.pathWeight(pre, p);
-                fit += 2 * Dense.dot(wp, stats.yx(p)) - Dense.dot(wp, PathGradient.predicted(stats, pre, p));
-            }
+            INDArray g = Nd4j.createFromArray(flat).reshape(1, flat.length);
+            gradient.addi(gradient.dataType() == DataType.DOUBLE ? g : g.castTo(gradient.dataType()));
         }
         return stats.contextWeight() * stats.scale() * (stats.trainedTargetEnergy() - fit);
     }
 
-    private void addFlat(INDArray gradient, double[][][] g, double factor) {
-        double[] flat = new double[(int) graph.parameterCount()];
-        int k = 0;
-        for (double[][] m : g) {
-            for (double[] row : m) {
-                for (double v : row) {
-                    flat[k++] = factor * v;
-                }
-            }
+    /**
+     * The objective and its gradient for flat float64 parameters (engine layout), without touching a network: the
+     * form used by gradient-flow integrators. {@code gradient} (length P) is overwritten with ∂L/∂θ.
+     */
+    public double objective(double[] parameters, double[] gradient) {
+        double[][] w = algebra.split(parameters);
+        double[][] pre = algebra.prefixes(w);
+        if (gradient != null) {
+            java.util.Arrays.fill(gradient, 0);
         }
-        gradient.addi(Nd4j.create(flat, new long[] {1, flat.length}, DataType.DOUBLE).castTo(gradient.dataType()));
+        double fit = algebra.flow(w, pre, gradient, -stats.gradientFactor());
+        return stats.contextWeight() * stats.scale() * (stats.trainedTargetEnergy() - fit);
     }
 
     /** The loss of every context (trained and untrained), on the engine's scale. */
     public double[] contextLosses(GatedNetwork net) {
-        return contextLosses(stats, PathGradient.prefixes(stats.paths(), Paths.weights(net)));
+        return contextLosses(algebra.prefixes(weights(net)));
     }
 
-    static double[] contextLosses(PathStatistics stats, double[][][][] pre) {
-        int np = stats.paths().size();
-        double[] loss = new double[stats.task().contextCount()];
+    private double[] contextLosses(double[][] pre) {
+        double[] loss = new double[ctxPaths.length];
         for (int c = 0; c < loss.length; c++) {
-            PathStatistics.ContextStatistics cs = stats.context(c);
             double fit = 0;
-            for (int p : cs.activePaths()) {
-                double[][] wp = PathGradient.pathWeight(pre, p);
-                fit += 2 * Dense.dot(wp, cs.yx().get(p));
-                for (int j : cs.activePaths()) {
-                    double[][] x = cs.x().get((long) j * np + p);
-                    if (x != null) {
-                        fit -= Dense.dot(wp, Dense.mul(PathGradient.pathWeight(pre, j), x));
-                    }
-                }
+            int[] act = ctxPaths[c];
+            for (int k = 0; k < act.length; k++) {
+                fit += 2 * PathAlgebra.dot(algebra.pathWeight(pre, act[k]), ctxYx[c][k]);
             }
-            loss[c] = stats.scale() * (cs.targetEnergy() - fit);
+            int[][] pairs = ctxPairs[c];
+            for (int k = 0; k < pairs.length; k++) {
+                int j = pairs[k][0];
+                int p = pairs[k][1];
+                double[] wjx = PathAlgebra.mul(algebra.pathWeight(pre, j), algebra.rows(j), algebra.cols(j),
+                        ctxX[c][k], algebra.cols(p));
+                fit -= PathAlgebra.dot(algebra.pathWeight(pre, p), wjx);
+            }
+            loss[c] = stats.scale() * (stats.context(c).targetEnergy() - fit);
         }
         return loss;
     }
@@ -118,8 +151,7 @@ public final class StatisticsObjective {
         double[] loss = contextLosses(net);
         Map<String, double[]> sv = new LinkedHashMap<>();
         for (String edge : trackedEdges) {
-            double[] s = Matrices.singularValues(net.weightMatrix(graph.edgeIndex(edge)));
-            sv.put(edge, Arrays.copyOf(s, Math.min(singularValues, s.length)));
+            sv.put(edge, SingularValues.leading(net.weightMatrix(graph.edgeIndex(edge)), singularValues));
         }
         return point(stats.task(), epoch, loss, sv);
     }
