@@ -81,6 +81,9 @@ public final class Binder {
         TrainerSettings trainer = trainer();
         RunConfig.Control control = new RunConfig.Control(integer("trainer.checkpoint-every", 0),
                 integer("trainer.stop-after-epoch", 0));
+        String engine = oneOf("trainer.engine", RunConfig.Engine.NAMES);
+        int evalTrain = integer("trainer.eval-train-samples", 0);
+        int evalTest = integer("trainer.eval-test-samples", 0);
         String scheme = oneOf("init.scheme", INITS);
         double scale = number("init.scale", 0, false);
         long seed = longValue("seed");
@@ -88,7 +91,17 @@ public final class Binder {
         if (!problems.isEmpty()) {
             throw new ConfigProblems(problems);
         }
-        return new RunConfig(experiment, task, gating, model, trainer, control, new InitSpec(scheme, scale), seed,
+        if ("kpath".equals(engine)) {
+            for (String why : io.github.gdln.cli.run.KPathEngine.mismatches(composer.registry(), model, gating,
+                    trainer, scheme)) {
+                problem("trainer.engine", "kpath does not fit this setup: " + why);
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigProblems(problems);
+            }
+        }
+        return new RunConfig(experiment, task, gating, model, trainer, control,
+                new RunConfig.Engine(engine, evalTrain, evalTest), new InitSpec(scheme, scale), seed,
                 precision.equals("float") ? DataType.FLOAT : DataType.DOUBLE, config);
     }
 

@@ -16,13 +16,14 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param model       the architecture and its parameters
  * @param trainer     how to train
  * @param control     checkpointing and the test-only stop
+ * @param engine      which trainer runs the model ({@code trainer.engine}) and its k-path settings
  * @param init        the initialisation
  * @param seed        the root seed
  * @param precision   FLOAT or DOUBLE
  * @param resolved    the resolved configuration it was bound from (written to {@code config.conf})
  */
 public record RunConfig(Experiment experiment, Component task, Component gating, Component model,
-                        TrainerSettings trainer, Control control, InitSpec init, long seed, DataType precision,
+                        TrainerSettings trainer, Control control, Engine engine, InitSpec init, long seed, DataType precision,
                         Config resolved) {
     public RunConfig {
         Objects.requireNonNull(experiment);
@@ -31,6 +32,7 @@ public record RunConfig(Experiment experiment, Component task, Component gating,
         Objects.requireNonNull(model);
         Objects.requireNonNull(trainer);
         Objects.requireNonNull(control);
+        Objects.requireNonNull(engine);
         Objects.requireNonNull(init);
         Objects.requireNonNull(resolved);
         if (precision != DataType.FLOAT && precision != DataType.DOUBLE) {
@@ -77,6 +79,27 @@ public record RunConfig(Experiment experiment, Component task, Component gating,
         public Control {
             if (checkpointEvery < 0 || stopAfterEpoch < 0) {
                 throw new IllegalArgumentException("checkpoint-every and stop-after-epoch must be >= 0");
+            }
+        }
+    }
+
+    /**
+     * The trainer engine.
+     *
+     * @param name             {@code auto}, {@code generic} or {@code kpath}
+     * @param evalTrainSamples kpath: training images measured per epoch (the first n), 0 = all
+     * @param evalTestSamples  kpath: test images measured per epoch (the first n), 0 = all
+     */
+    public record Engine(String name, int evalTrainSamples, int evalTestSamples) {
+        /** Engine names. */
+        public static final java.util.List<String> NAMES = java.util.List.of("auto", "generic", "kpath");
+
+        public Engine {
+            if (!NAMES.contains(name)) {
+                throw new IllegalArgumentException("trainer.engine must be one of " + NAMES + ", was " + name);
+            }
+            if (evalTrainSamples < 0 || evalTestSamples < 0) {
+                throw new IllegalArgumentException("eval-train-samples and eval-test-samples must be >= 0");
             }
         }
     }

@@ -86,7 +86,6 @@ public final class RunExecutor {
         new Status(Status.State.RUNNING, "").write(folder);
         app.interrupts().enter();
         long start = System.nanoTime();
-        Listener listener = null;
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("experiment", config.experiment().name());
         summary.put("sweep_point", options.pointLabel());
@@ -95,65 +94,17 @@ public final class RunExecutor {
                     + Provenance.commandLine(app.args()));
             Status status;
             try {
-                Simulation sim = Simulation.prepare(app.registry(), setup(config));
-                BoundTask task = sim.task();
-                List<String> contexts = task.data().contexts().stream().map(c -> c.name()).toList();
-                writeContexts(folder, task);
-                Optional<TheoryOverlay.Prediction> theory = Optional.empty();
-                if (config.experiment().theory()) {
-                    Optional<String> declined = app.theory().declines(config);
-                    theory = declined.isEmpty() ? app.theory().predict(config, sim) : Optional.empty();
-                    if (theory.isPresent()) {
-                        TheoryCsv.write(folder.resolve("theory.csv"), theory.get());
-                        summary.put("theory", theory.get().name());
-                    } else {
-                        summary.put("theory", "none: " + declined.orElse("the setup is outside the reduction"));
-                    }
-                }
-                List<Trajectory.Point> earlier = checkpoint == null ? List.of() : checkpoint.points();
-                GatedNetwork net = sim.network();
-                INDArray momentum = null;
-                int startEpoch = 0;
-                if (checkpoint != null) {
-                    if (checkpoint.parameters().length != net.parameters().length()) {
-                        throw new IOException("the checkpoint holds " + checkpoint.parameters().length
-                                + " parameters but the network has " + net.parameters().length());
-                    }
-                    net.parameters().assign(vector(checkpoint.parameters(), net.dataType()));
-                    momentum = vector(checkpoint.momentum(), net.dataType());
-                    startEpoch = checkpoint.epoch();
-                }
-                try (MetricsCsv metrics = MetricsCsv.create(folder.resolve("metrics.csv"), contexts,
-                        config.trainer().trackedEdges(), config.trainer().singularValues(), earlier)) {
-                    listener = new Listener(config, folder, metrics, earlier, log, options, startEpoch);
-                    Trajectory t = new Trainer(config.trainer()).train(net, task, config.seed(), startEpoch,
-                            momentum, earlier, listener);
-                    listener.end();
-                    summarize(summary, t, config);
-                }
-                if (listener.stopReason != null) {
-                    status = new Status(Status.State.INTERRUPTED, listener.stopReason + " after epoch "
-                            + listener.lastEpoch + "; continue with: gdln resume " + folder);
+                Optional<KPathEngine.Plan> kpath = KPathEngine.plan(app.registry(), config, log);
+                if (kpath.isPresent()) {
+                    status = new KPathEngine(app, config, folder, options, log).run(kpath.get(), checkpoint, summary);
                 } else {
-                    status = new Status(Status.State.COMPLETED, "");
-                    Files.deleteIfExists(folder.resolve(Checkpoint.FILE));
-                    try {
-                        RunPlots.write(folder, sim, config);
-                    } catch (RuntimeException | IOException | LinkageError e) {
-                        log.info("plots not written: " + e);
-                        log.trace(e);
-                    }
+                    summary.put("engine", "generic");
+                    status = generic(config, folder, options, checkpoint, log, summary);
                 }
             } catch (DivergenceException e) {
-                if (listener != null) {
-                    listener.end();
-                }
                 status = new Status(Status.State.FAILED, e.getMessage());
                 log.info("failed: " + e.getMessage());
             } catch (RuntimeException | IOException | LinkageError e) {
-                if (listener != null) {
-                    listener.end();
-                }
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 status = new Status(Status.State.FAILED, why.replace('\n', ' '));
                 log.info("failed: " + why);
@@ -175,6 +126,70 @@ public final class RunExecutor {
         } finally {
             app.interrupts().exit();
         }
+    }
+
+    /** The generic engine: core's Simulation and Trainer. */
+    private Status generic(RunConfig config, Path folder, Options options, Checkpoint checkpoint, RunLog log,
+                           Map<String, Object> summary) throws IOException {
+        Listener listener = null;
+        Status status;
+        try {
+            Simulation sim = Simulation.prepare(app.registry(), setup(config));
+            BoundTask task = sim.task();
+            List<String> contexts = task.data().contexts().stream().map(c -> c.name()).toList();
+            writeContexts(folder, task);
+            Optional<TheoryOverlay.Prediction> theory = Optional.empty();
+            if (config.experiment().theory()) {
+                Optional<String> declined = app.theory().declines(config);
+                theory = declined.isEmpty() ? app.theory().predict(config, sim) : Optional.empty();
+                if (theory.isPresent()) {
+                    TheoryCsv.write(folder.resolve("theory.csv"), theory.get());
+                    summary.put("theory", theory.get().name());
+                } else {
+                    summary.put("theory", "none: " + declined.orElse("the setup is outside the reduction"));
+                }
+            }
+            List<Trajectory.Point> earlier = checkpoint == null ? List.of() : checkpoint.points();
+            GatedNetwork net = sim.network();
+            INDArray momentum = null;
+            int startEpoch = 0;
+            if (checkpoint != null) {
+                if (checkpoint.parameters().length != net.parameters().length()) {
+                    throw new IOException("the checkpoint holds " + checkpoint.parameters().length
+                            + " parameters but the network has " + net.parameters().length());
+                }
+                net.parameters().assign(vector(checkpoint.parameters(), net.dataType()));
+                momentum = vector(checkpoint.momentum(), net.dataType());
+                startEpoch = checkpoint.epoch();
+            }
+            try (MetricsCsv metrics = MetricsCsv.create(folder.resolve("metrics.csv"), contexts,
+                    config.trainer().trackedEdges(), config.trainer().singularValues(), earlier)) {
+                listener = new Listener(config, folder, metrics, earlier, log, options, startEpoch);
+                Trajectory t = new Trainer(config.trainer()).train(net, task, config.seed(), startEpoch,
+                        momentum, earlier, listener);
+                listener.end();
+                summarize(summary, t, config);
+            }
+            if (listener.stopReason != null) {
+                status = new Status(Status.State.INTERRUPTED, listener.stopReason + " after epoch "
+                        + listener.lastEpoch + "; continue with: gdln resume " + folder);
+            } else {
+                status = new Status(Status.State.COMPLETED, "");
+                Files.deleteIfExists(folder.resolve(Checkpoint.FILE));
+                try {
+                    RunPlots.write(folder, sim, config);
+                } catch (RuntimeException | IOException | LinkageError e) {
+                    log.info("plots not written: " + e);
+                    log.trace(e);
+                }
+            }
+        } catch (RuntimeException | IOException | LinkageError e) {
+            if (listener != null) {
+                listener.end();
+            }
+            throw e;
+        }
+        return status;
     }
 
     private static INDArray vector(double[] values, DataType type) {

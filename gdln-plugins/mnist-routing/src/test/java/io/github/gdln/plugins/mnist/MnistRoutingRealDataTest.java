@@ -1,5 +1,6 @@
 package io.github.gdln.plugins.mnist;
 
+import io.github.gdln.core.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gdln.api.RoutingData;
@@ -7,7 +8,6 @@ import io.github.gdln.api.TaskData;
 import io.github.gdln.core.kpath.Metrics;
 import io.github.gdln.datasets.DataFolder;
 import io.github.gdln.datasets.DatasetNotFoundException;
-import io.github.gdln.plugins.routing.KPathRun;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

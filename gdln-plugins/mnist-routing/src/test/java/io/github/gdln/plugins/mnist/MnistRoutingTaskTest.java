@@ -1,5 +1,6 @@
 package io.github.gdln.plugins.mnist;
 
+import io.github.gdln.core.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,6 @@ import io.github.gdln.api.Params;
 import io.github.gdln.api.RoutingData;
 import io.github.gdln.api.Task;
 import io.github.gdln.api.TaskData;
-import io.github.gdln.plugins.routing.KPathRun;
 import io.github.gdln.plugins.routing.RoutingTaskData;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,11 +1,11 @@
 package io.github.gdln.plugins.it;
 
+import io.github.gdln.core.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gdln.api.RoutingData;
 import io.github.gdln.api.Task;
 import io.github.gdln.api.TaskData;
-import io.github.gdln.plugins.routing.KPathRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

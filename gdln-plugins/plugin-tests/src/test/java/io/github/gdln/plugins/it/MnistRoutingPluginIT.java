@@ -1,12 +1,12 @@
 package io.github.gdln.plugins.it;
 
+import io.github.gdln.core.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gdln.api.RoutingData;
 import io.github.gdln.api.Task;
 import io.github.gdln.api.TaskData;
-import io.github.gdln.plugins.routing.KPathRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package io.github.gdln.plugins.routing;
 
+import io.github.gdln.core.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,4 +1,4 @@
-package io.github.gdln.plugins.routing;
+package io.github.gdln.core.kpath;
 
 import io.github.gdln.api.Context;
 import io.github.gdln.api.GatingScheme;
@@ -6,10 +6,6 @@ import io.github.gdln.api.Params;
 import io.github.gdln.api.RoutingData;
 import io.github.gdln.api.TaskData;
 import io.github.gdln.core.gating.TrainedPairs;
-import io.github.gdln.core.kpath.KPathConfig;
-import io.github.gdln.core.kpath.KPathModel;
-import io.github.gdln.core.kpath.Metrics;
-import io.github.gdln.core.kpath.PairStats;
 import io.github.gdln.core.train.DivergenceException;
 import io.github.gdln.core.util.Seeds;
 import java.nio.DoubleBuffer;
@@ -39,13 +35,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * (rotations, features) every batch is transformed per domain and trained with {@link KPathModel#trainPerDomain}.
  *
  * <p>Random streams come from the run's root seed ({@link Seeds}): {@code init} for the weights, {@code batching}
- * for the order of samples in each epoch. Metrics are {@link Metrics}: a group with no pathway (the untrained group
+ * (mixed with the epoch number, like the generic {@code Trainer}) for the order of samples in each epoch, so the
+ * batches of epoch e depend only on the seed and e. {@link #restore} puts a run back at an epoch boundary
+ * (parameters and momenta from {@link KPathModel#parameters()} / {@link KPathModel#momenta()}, e.g. from a
+ * checkpoint); it then continues exactly as the uninterrupted run would have. Metrics are {@link Metrics}: a group with no pathway (the untrained group
  * when K = M) is empty, never NaN. A non-finite training loss stops the run with a {@link DivergenceException}.
  */
 public final class KPathRun {
 
     /**
-     * Hyper-parameters of a run; defaults in {@code reference.conf} under {@code gdln.trainer.kpath}.
+     * Hyper-parameters of a run. {@link #from} reads them from {@link Params} (the routing plugins keep defaults for
+     * their own tests under {@code gdln.trainer.kpath}); the gdln application maps its {@code trainer.*} keys.
      *
      * @param epochs           {@code epochs}: passes over the training split (&gt;= 1)
      * @param hidden           {@code hidden-width}: H, encoder output and shared hidden width
@@ -78,11 +78,11 @@ public final class KPathRun {
          */
         public static Settings from(Params p) {
             List<String> problems = new ArrayList<>();
-            int epochs = RoutingOptions.read(problems, () -> p.getInt("epochs", 1));
-            int hidden = RoutingOptions.read(problems, () -> p.getInt("hidden-width", 1));
-            int batch = RoutingOptions.read(problems, () -> p.getInt("batch-size", 1));
-            int evalTrain = RoutingOptions.read(problems, () -> p.getInt("eval-train-samples", 0));
-            int evalTest = RoutingOptions.read(problems, () -> p.getInt("eval-test-samples", 0));
+            int epochs = read(problems, () -> p.getInt("epochs", 1));
+            int hidden = read(problems, () -> p.getInt("hidden-width", 1));
+            int batch = read(problems, () -> p.getInt("batch-size", 1));
+            int evalTrain = read(problems, () -> p.getInt("eval-train-samples", 0));
+            int evalTest = read(problems, () -> p.getInt("eval-test-samples", 0));
             double[] num = new double[3];
             String[] keys = {"gain", "learning-rate", "momentum"};
             for (int k = 0; k < keys.length; k++) {
@@ -98,7 +98,7 @@ public final class KPathRun {
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
-            RoutingOptions.fail(problems);
+            fail(problems);
             return new Settings(epochs, hidden, batch, num[0], num[1], num[2], type, evalTrain, evalTest);
         }
 
@@ -141,7 +141,7 @@ public final class KPathRun {
     private final boolean[][] gate;
     private final Settings settings;
     private final KPathModel model;
-    private final SplittableRandom batching;
+    private final long batchingSeed;
     private final boolean folded;
     private final int m;
     private final int d;
@@ -180,7 +180,7 @@ public final class KPathRun {
                 settings.dataType(), settings.gain(), settings.learningRate(), settings.momentum(),
                 Seeds.derive(rootSeed, Seeds.INIT));
         model = new KPathModel(cfg, gate, maps);
-        batching = Seeds.stream(rootSeed, Seeds.BATCHING);
+        batchingSeed = Seeds.derive(rootSeed, Seeds.BATCHING);
     }
 
     /** Sample count of a {@link RoutingData} (it is also a {@link TaskData}, or else has no count). */
@@ -228,6 +228,37 @@ public final class KPathRun {
         return folded;
     }
 
+    /** Epochs trained so far. */
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    /** The trained-pathway matrix (a copy). */
+    public boolean[][] gate() {
+        return model.gate();
+    }
+
+    /**
+     * Puts the run back at the end of epoch {@code epochs}: parameters and momenta as flat arrays in the layout of
+     * {@link KPathModel#parameters()} (a checkpoint).
+     */
+    public void restore(int epochs, double[] parameters, double[] momenta) {
+        long n = model.parameters().length();
+        if (parameters.length != n || momenta.length != n) {
+            throw new IllegalArgumentException("the checkpoint holds " + parameters.length + " parameters and "
+                    + momenta.length + " momenta but the k-path model has " + n);
+        }
+        if (epochs < 0 || epochs > settings.epochs()) {
+            throw new IllegalArgumentException("cannot restore at epoch " + epochs + " of " + settings.epochs());
+        }
+        DataType t = model.parameters().dataType();
+        model.parameters().assign(Nd4j.create(parameters, new long[] {1, n}, DataType.DOUBLE).castTo(t)
+                .reshape(model.parameters().shape()));
+        model.momenta().assign(Nd4j.create(momenta, new long[] {1, n}, DataType.DOUBLE).castTo(t)
+                .reshape(model.momenta().shape()));
+        epochsDone = epochs;
+    }
+
     /** Runs all epochs; {@code listener} gets each epoch's metrics as soon as they are measured. */
     public List<EpochMetrics> run(Consumer<EpochMetrics> listener) {
         List<EpochMetrics> out = new ArrayList<>();
@@ -244,6 +275,9 @@ public final class KPathRun {
     /** Runs one more epoch and measures it. */
     public EpochMetrics epoch() {
         int n = count(train);
+        // the order of epoch e depends only on the root seed and e (as in the generic Trainer): a run restored at
+        // an epoch boundary continues exactly as an uninterrupted one
+        SplittableRandom batching = new SplittableRandom(batchingSeed + epochsDone + 1);
         int[] order = new int[n];
         for (int s = 0; s < n; s++) {
             order[s] = s;
@@ -332,6 +366,21 @@ public final class KPathRun {
             }
         }
         return x;
+    }
+
+    private static void fail(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    private static int read(List<String> problems, java.util.function.IntSupplier f) {
+        try {
+            return f.getAsInt();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            return 1;
+        }
     }
 
     @Override
