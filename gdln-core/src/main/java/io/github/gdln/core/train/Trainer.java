@@ -77,7 +77,7 @@ public final class Trainer {
             record(points, measure.apply(0), listener);
         }
         GradientFlow flow = settings.method() == TrainerSettings.Method.GRADIENT_FLOW
-                ? new GradientFlow(net, objective, task.data().sampleCount()) : null;
+                ? new GradientFlow(net, objective, statistics, task.data().sampleCount()) : null;
         long batchingSeed = Seeds.derive(rootSeed, Seeds.BATCHING);
         for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
             if (flow != null) {
@@ -157,15 +157,19 @@ public final class Trainer {
         private final INDArray grad;
         private final FirstOrderIntegrator integrator;
         private final double[] state;
+        private final StatisticsObjective statistics;
+        private final double[] flatGrad;
 
-        GradientFlow(GatedNetwork net, Objective propagator, int n) {
+        GradientFlow(GatedNetwork net, Objective propagator, StatisticsObjective statistics, int n) {
             this.net = net;
             this.propagator = propagator;
+            this.statistics = statistics;
             this.all = java.util.stream.IntStream.range(0, n).toArray();
             this.grad = net.newGradient();
             double tol = settings.flowTolerance();
             this.integrator = new DormandPrince853Integrator(1e-12, settings.measureEvery(), tol, tol);
             this.state = net.parameters().castTo(DataType.DOUBLE).toDoubleVector();
+            this.flatGrad = new double[state.length];
         }
 
         void advance(double from, double to) {
@@ -181,6 +185,14 @@ public final class Trainer {
 
         @Override
         public void computeDerivatives(double t, double[] y, double[] yDot) {
+            if (statistics != null) { // path statistics on the integrator's own float64 state: no ND4J round trip
+                statistics.objective(y, flatGrad);
+                double eta = settings.learningRate();
+                for (int i = 0; i < flatGrad.length; i++) {
+                    yDot[i] = -eta * flatGrad[i];
+                }
+                return;
+            }
             net.parameters().assign(Nd4j.create(y, new long[] {1, y.length}, DataType.DOUBLE).castTo(net.dataType()));
             grad.assign(0);
             propagator.value(all, grad);

@@ -58,11 +58,22 @@ class RoutingReductionTest {
         assertThat(cf.singularMaxAbs()).isLessThan(1e-5);
         Trajectory t = ode.trajectory();
         assertThat(t.points().get(0).loss()).isCloseTo(244, within(0.5));
-        assertThat(t.crossing((244 + 59) / 2.0).orElseThrow()).isCloseTo(77, within(1.5));
-        assertThat(t.crossing((59 + 18) / 2.0).orElseThrow()).isCloseTo(158, within(1.5));
-        assertThat(t.crossing(18 / 2.0).orElseThrow()).isCloseTo(328, within(1.5));
-        assertThat(euler.trajectory().crossing((244 + 59) / 2.0).orElseThrow()).isCloseTo(77, within(1.0));
-        assertThat(euler.trajectory().crossing(18 / 2.0).orElseThrow()).isCloseTo(328, within(1.0));
+        // THEORY 3.2's crossings 77 / 158 / 328 are those of gradient descent at lr 0.02 (the notebook's Euler
+        // steps and the decoupled simulation, identical): asserted on the reduced Euler map and on the simulation
+        // within 1 epoch (crossings are interpolated between epochs; the numbers are integers in THEORY)
+        double[] levels = {(244 + 59) / 2.0, (59 + 18) / 2.0, 18 / 2.0};
+        double[] expected = {77, 158, 328};
+        for (int i = 0; i < levels.length; i++) {
+            double ce = euler.trajectory().crossing(levels[i]).orElseThrow();
+            double cs = simulated.crossing(levels[i]).orElseThrow();
+            double co = t.crossing(levels[i]).orElseThrow();
+            System.out.printf("crossing %.1f: euler %.2f, simulation %.2f, ODE %.2f%n", levels[i], ce, cs, co);
+            assertThat(ce).isCloseTo(expected[i], within(1.0));
+            assertThat(cs).isCloseTo(expected[i], within(1.0));
+            // gradient flow runs ahead of gradient descent at a finite step (the Euler map lags the flow
+            // by O(lr) per unit of progress: measured leads 2.86 / 2.48 / 2.09 epochs); leads of 1-7 epochs accepted
+            assertThat(expected[i] - co).isBetween(1.0, 7.0);
+        }
         // plateaus 244 -> 59 -> 18 -> 0
         assertThat(t.points().get(120).loss()).isCloseTo(59, within(1.5));
         assertThat(t.points().get(240).loss()).isCloseTo(18, within(1.0));
@@ -128,6 +139,10 @@ class RoutingReductionTest {
         assertThat(a.holds()).isFalse();
         assertThat(a.check(NeuralRaceReduction.ALIGNED).passed()).isFalse();
         assertThat(a.check(NeuralRaceReduction.ALIGNED).value()).isGreaterThan(0.1);
+        // the Σ checks are measured in bases derived from the statistics alone: the data satisfy them exactly
+        // (rounding, < 1e-9) however the network starts; only the aligned-start check reports the network
+        assertThat(a.check(NeuralRaceReduction.SHARED_YX).value()).isLessThan(1e-9);
+        assertThat(a.check(NeuralRaceReduction.SHARED_X).value()).isLessThan(1e-9);
         System.out.println("routing orthogonal 0.2 assessment:\n" + a);
         Trajectory t = sim.train(TrainerSettings.fullBatch(500, 0.02).withGradient(Gradient.STATISTICS), p -> { });
         // THEORY 3.2: random-init simulations cross at 74-82 / 148-168 / 320-328; a few epochs slack per seed
