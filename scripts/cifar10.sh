@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The paper's CIFAR-10 sweep (THEORY.md 4.1): rotated CIFAR-10 routing at M = 40, K/M x gain x seed, 1000 epochs,
-# through gdln's multirun. Needs the cifar-transfer plugin in plugins/ and CIFAR-10 (scripts/fetch-data cifar10 DIR).
-# Extra overrides after the script's name apply to every point, e.g. scripts/cifar10.sh trainer.epochs=10
+# The paper's CIFAR-10 sweep (THEORY.md 4.1, the reference's scripts/cifar10.sh): rotated CIFAR-10 routing at M = 40,
+# K = 5..35 (K/M = 12.5%..87.5%) x Xavier gain (init.scale) x seed, 1000 epochs, through gdln's multirun on the fused
+# k-path engine. The cifar-transfer plugin ships with gdln (scripts/gdln builds it); CIFAR-10 itself: see
+# gdln-plugins/cifar-transfer/README.md ($GDLN_DATA/cifar10 or task.data-dir=DIR). The reference trains on ResNet-20
+# features: add task.feature-model=FILE task.feature-layer=NAME. Extra overrides after the script's name apply to
+# every point, e.g. scripts/cifar10.sh trainer.epochs=1 task.train-samples=200; DRY_RUN=1 prints the command.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-"$here/gdln" run -m cifar-transfer --workers "${WORKERS:-1}" \
-  gating.K=4,8,12,16,20,24,28,32,36,40 trainer.gain=0.1,1,10 seed=1,2,3 "$@"
+args=(cifar-transfer --workers "${WORKERS:-1}" gating.K=5,10,15,20,25,30,35
+  init.scale=0.0001,0.001,0.01,0.1,1,10 seed=1,2 "$@")
+if [[ "${DRY_RUN:-0}" == "1" ]]; then echo "$here/gdln run -m ${args[*]}"; else "$here/gdln" run -m "${args[@]}"; fi

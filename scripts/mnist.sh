@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# The paper's MNIST sweeps (THEORY.md 4.1, Table 1) through gdln's multirun: K/M x gain x seed for the permuted
-# MNIST routing task at M = 40 (and M = 100 with the second command), 1000 epochs, SGD lr 1e-4, momentum 0.9,
-# batch 8 per task. Needs the mnist-routing plugin in plugins/ (or --plugins / GDLN_PLUGINS) and the data
-# (scripts/fetch-data mnist). Long: run on a big machine; pass extra overrides after the script's name, e.g.
-#   scripts/mnist.sh trainer.epochs=10      (a smoke test)
-#   WORKERS=4 scripts/mnist.sh              (points in parallel)
+# The paper's MNIST sweeps (THEORY.md 4.1, Table 1; the reference's scripts/mnist.sh and issue 25) through gdln's
+# multirun: K/M x Xavier gain (init.scale) x hidden width x seed, 1000 epochs, SGD lr 1e-4, momentum 0.9, batch 8 per
+# task, on the fused k-path engine. The mnist-routing plugin ships with gdln (scripts/gdln builds it); the data:
+# scripts/fetch-data mnist. Long: run on a big machine. Extra overrides after the script's name apply to every point:
+#   scripts/mnist.sh trainer.epochs=1 task.train-samples=200     (a smoke test of every sweep)
+#   WORKERS=4 scripts/mnist.sh                                   (points in parallel)
+#   DRY_RUN=1 scripts/mnist.sh                                   (print the commands only)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 workers="${WORKERS:-1}"
-# M = 40: K = 4..40 step 4 (K/M = 10%..100%), gains 0.1, 1, 10, seeds 1-3
-"$here/gdln" run -m mnist-routing-m40 --workers "$workers" \
-  gating.K=4,8,12,16,20,24,28,32,36,40 trainer.gain=0.1,1,10 seed=1,2,3 "$@"
-# rotated MNIST, M = 40
-"$here/gdln" run -m mnist-routing-m40 --workers "$workers" task.input-transform=rotate \
-  gating.K=4,8,12,16,20,24,28,32,36,40 trainer.gain=0.1,1,10 seed=1,2,3 "$@"
-# M = 100: K/M = 10%..100%
-"$here/gdln" run -m mnist-routing-m40 --workers "$workers" task.domains=100 \
-  gating.K=10,20,30,40,50,60,70,80,90,100 trainer.gain=0.1,1,10 seed=1,2,3 "$@"
+gains="init.scale=0.0001,0.001,0.01,0.1,1,10"
+run() {
+  if [[ "${DRY_RUN:-0}" == "1" ]]; then echo "$here/gdln run -m $*"; else "$here/gdln" run -m "$@"; fi
+}
+# M = 40, permuted and rotated inputs: K = 5..35 (K/M = 12.5%..87.5%), H = 128 and 1024, seeds 1, 2
+run mnist-routing-permute-m40 --workers "$workers" gating.K=5,10,15,20,25,30,35 "$gains" \
+  model.hidden-width=128,1024 seed=1,2 "$@"
+run mnist-routing-rotate-m40 --workers "$workers" gating.K=5,10,15,20,25,30,35 "$gains" \
+  model.hidden-width=128,1024 seed=1,2 "$@"
+# M = 100, permuted inputs (the reference's released sweep): K = 10..90 (K/M = 10%..90%)
+run mnist-routing-permute-m100 --workers "$workers" gating.K=10,20,30,40,50,60,70,80,90 "$gains" \
+  model.hidden-width=128,1024 seed=1,2 "$@"

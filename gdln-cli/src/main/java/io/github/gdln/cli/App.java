@@ -40,7 +40,10 @@ public record App(Registry registry, Experiments experiments, List<PluginInfo> p
         ClassLoader loader = App.class.getClassLoader();
         Registry registry = Registry.builtIn(loader);
         Experiments experiments = Experiments.builtIn(loader);
-        List<PluginInfo> plugins = PluginLoader.load(pluginDir, version(), registry, experiments);
+        List<Path> folders = new java.util.ArrayList<>();
+        folders.add(pluginDir);
+        bundledPlugins().ifPresent(folders::add);
+        List<PluginInfo> plugins = PluginLoader.load(folders, version(), registry, experiments);
         for (PluginInfo p : plugins) {
             if (!p.ok()) {
                 err.println("gdln: plugin " + p.jar().getFileName() + " skipped: " + p.error());
@@ -48,6 +51,20 @@ public record App(Registry registry, Experiments experiments, List<PluginInfo> p
         }
         return new App(registry, experiments, List.copyOf(plugins), pluginDir, Composer.of(registry),
                 TheoryOverlay.available(), out, err, terminal, new Interrupts(), List.copyOf(args));
+    }
+
+    /** The system property naming the folder of the plugins built with gdln (set by {@code scripts/gdln}). */
+    public static final String BUNDLED_PLUGINS = "gdln.bundled.plugins";
+
+    /**
+     * The folder of the plugins that ship with gdln (mnist-routing, cifar-transfer): the system property
+     * {@value #BUNDLED_PLUGINS}, which {@code scripts/gdln} sets to {@code gdln-cli/target/bundled-plugins} after
+     * copying the built plugin jars there. Loaded after the user's plugin folder; a plugin id found in the user's
+     * folder shadows the bundled one.
+     */
+    public static java.util.Optional<Path> bundledPlugins() {
+        String p = System.getProperty(BUNDLED_PLUGINS);
+        return p == null || p.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(p));
     }
 
     /** gdln's version, from the jar's Maven metadata ({@code dev} when run from classes). */

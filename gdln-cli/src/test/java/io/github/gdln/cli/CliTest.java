@@ -197,13 +197,24 @@ class CliTest {
     }
 
     @Test
+    void aRandomStartHasNoOverlayAndTheSummarySaysWhichChecksFail() throws IOException {
+        assertThat(gdln(concat(run("routing-toy", TINY), "init.scheme=orthogonal", "init.scale=0.2")).code())
+                .isEqualTo(0);
+        Path f = onlyRun("routing-toy");
+        assertThat(f.resolve("theory.csv")).doesNotExist();
+        String summary = Files.readString(f.resolve("summary.json"));
+        assertThat(summary).contains("neural race reduction assumptions fail", "FAIL aligned start");
+        assertThat(summary).doesNotContain("FAIL shared singular vectors"); // the data satisfy it
+    }
+
+    @Test
     void reproduceGivesIdenticalMetricsAndCompareAndPlotWork() throws IOException {
         assertThat(gdln(run("routing-toy", TINY)).code()).isEqualTo(0);
         Path f = onlyRun("routing-toy");
         assertThat(f.resolve("theory.csv")).exists();
         Result c = gdln("compare", f.toString());
         assertThat(c.code()).as(c.err()).isEqualTo(0);
-        assertThat(c.out()).contains("theory vs simulation", "largest loss gap");
+        assertThat(c.out()).contains("theory vs simulation", "largest loss gap", "point by point", "singular values");
         Result p = gdln("plot", f.toString(), f.toString(), "--out", tmp.resolve("plots").toString());
         assertThat(p.code()).as(p.err()).isEqualTo(0);
         assertThat(tmp.resolve("plots/runs-loss.png")).exists();

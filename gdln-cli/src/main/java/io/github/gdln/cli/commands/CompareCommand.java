@@ -6,9 +6,14 @@ import io.github.gdln.cli.Main;
 import io.github.gdln.cli.run.MetricsCsv;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.github.gdln.core.theory.TrajectoryComparison;
+import io.github.gdln.core.train.Trajectory;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code gdln compare}: the theory's prediction against the simulation of one run: the loss at chosen epochs, the
  * epochs at which the loss crosses the midpoints between its plateaus, the final singular values against the
- * predicted fixed points, and the largest gap.
+ * predicted fixed points, and gdln-core's {@link TrajectoryComparison} (max/mean absolute and relative deviation of
+ * the loss and of the tracked singular values, point by point).
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compares a run's simulation (metrics.csv) with the theory's prediction (theory.csv):",
@@ -101,13 +107,51 @@ public final class CompareCommand implements Callable<Integer> {
                 Summaries.table(out, sv);
             }
         }
-        double worst = 0;
-        for (int i = 0; i < se.length; i++) {
-            worst = Math.max(worst, Math.abs(sl[i] - at(te, tl, se[i])));
-        }
+        TrajectoryComparison tc = TrajectoryComparison.of(trajectory(th), trajectory(sim));
         out.println();
-        out.printf(Locale.ROOT, "largest loss gap over the run: %.4g (initial loss %.4g)%n", worst, sl[0]);
+        out.println("point by point (gdln-core TrajectoryComparison, theory interpolated at the simulation's "
+                + tc.points() + " measured epochs):");
+        List<String[]> dev = new ArrayList<>();
+        dev.add(new String[] {"quantity", "max |Δ|", "mean |Δ|", "max relative", "mean relative"});
+        dev.add(new String[] {"loss", fmt(tc.lossMaxAbs()), fmt(tc.lossMeanAbs()), fmt(tc.lossMaxRel()),
+                fmt(tc.lossMeanRel())});
+        if (!sim.columnsStartingWith("sv.").isEmpty()) {
+            dev.add(new String[] {"singular values", fmt(tc.singularMaxAbs()), fmt(tc.singularMeanAbs()),
+                    fmt(tc.singularMaxRel()), fmt(tc.singularMeanRel())});
+        }
+        Summaries.table(out, dev);
+        out.println();
+        out.printf(Locale.ROOT, "largest loss gap over the run: %.4g (initial loss %.4g)%n", tc.lossMaxAbs(), sl[0]);
         return Main.OK;
+    }
+
+    /** A metrics or theory table as a core trajectory (epoch, loss, trained/untrained loss, sv.EDGE.K columns). */
+    static Trajectory trajectory(MetricsCsv.Table t) {
+        double[] epoch = t.column("epoch");
+        double[] loss = t.column("loss");
+        double[] trained = t.column("trained_loss");
+        double[] untrained = t.column("untrained_loss");
+        Map<String, List<double[]>> sv = new LinkedHashMap<>();
+        for (String c : t.columnsStartingWith("sv.")) {
+            String edge = c.substring(3, c.lastIndexOf('.'));
+            sv.computeIfAbsent(edge, k -> new ArrayList<>()).add(t.column(c));
+        }
+        List<Trajectory.Point> points = new ArrayList<>();
+        for (int i = 0; i < epoch.length; i++) {
+            Map<String, double[]> s = new LinkedHashMap<>();
+            for (Map.Entry<String, List<double[]>> e : sv.entrySet()) {
+                double[] v = new double[e.getValue().size()];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = e.getValue().get(k)[i];
+                }
+                s.put(e.getKey(), v);
+            }
+            double u = untrained == null ? Double.NaN : untrained[i];
+            points.add(new Trajectory.Point(epoch[i], loss[i], trained == null ? Double.NaN : trained[i],
+                    Double.isNaN(u) ? OptionalDouble.empty() : OptionalDouble.of(u), OptionalDouble.empty(),
+                    OptionalDouble.empty(), new double[0], s));
+        }
+        return new Trajectory(List.of(), new boolean[0], points);
     }
 
     /** Midpoints between the plateaus of a staircase loss: levels where the loss falls fastest, found coarsely. */

@@ -79,13 +79,16 @@ public final class ListCommand implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             for (PluginInfo p : app.plugins()) {
                 rows.add(new String[] {"  " + p.id() + (p.version().isEmpty() ? "" : " " + p.version()),
-                    p.jar().toString(), p.ok() ? p.state() + ": " + String.join(", ", p.components())
-                        : "FAILED: " + p.error()});
+                    p.jar().toString(), !p.ok() ? "FAILED: " + p.error() : p.state().equals("shadowed")
+                        ? "shadowed: the same plugin id was loaded from an earlier folder"
+                        : p.state() + ": " + String.join(", ", p.components())});
             }
             if (rows.isEmpty()) {
-                rows.add(new String[] {"  (none in " + app.pluginDir() + ")", "", ""});
+                rows.add(new String[] {"  (none in " + app.pluginDir() + App.bundledPlugins().map(b -> " or " + b)
+                        .orElse("") + ")", "", ""});
             }
-            section(out, "plugins (--plugins DIR, $GDLN_PLUGINS, ./plugins)", rows);
+            section(out, "plugins (--plugins DIR, $GDLN_PLUGINS, ./plugins; then the bundled plugins"
+                    + App.bundledPlugins().map(b -> " in " + b).orElse("") + ")", rows);
         }
         return Main.OK;
     }

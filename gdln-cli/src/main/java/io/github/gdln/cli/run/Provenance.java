@@ -57,6 +57,9 @@ public final class Provenance {
         m.put("datasets", datasets(config));
         List<Object> plugins = new ArrayList<>();
         for (PluginInfo p : app.plugins()) {
+            if (p.state().equals("shadowed")) {
+                continue;
+            }
             Map<String, Object> pm = new LinkedHashMap<>();
             pm.put("id", p.id());
             pm.put("version", p.version());

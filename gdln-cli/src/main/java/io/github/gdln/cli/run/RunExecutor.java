@@ -140,13 +140,16 @@ public final class RunExecutor {
             writeContexts(folder, task);
             Optional<TheoryOverlay.Prediction> theory = Optional.empty();
             if (config.experiment().theory()) {
-                Optional<String> declined = app.theory().declines(config);
+                Optional<String> declined = app.theory().declines(config, sim);
                 theory = declined.isEmpty() ? app.theory().predict(config, sim) : Optional.empty();
                 if (theory.isPresent()) {
                     TheoryCsv.write(folder.resolve("theory.csv"), theory.get());
                     summary.put("theory", theory.get().name());
+                    log.fileOnly("theory: " + theory.get().name());
                 } else {
-                    summary.put("theory", "none: " + declined.orElse("the setup is outside the reduction"));
+                    String why = "none: " + declined.orElse("the setup is outside the reduction");
+                    summary.put("theory", why);
+                    log.fileOnly("theory: " + why);
                 }
             }
             List<Trajectory.Point> earlier = checkpoint == null ? List.of() : checkpoint.points();

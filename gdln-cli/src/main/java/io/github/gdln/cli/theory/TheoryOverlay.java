@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * The theory's prediction for a run, used for the plot overlays, {@code theory.csv} and {@code gdln compare}.
- * An overlay covers some setups (e.g. the neural race reduction covers MSE routing tasks from small or aligned
- * starts) and declines the others with a reason.
+ * An overlay covers some setups (the neural race reduction covers every setup whose assumptions it verifies)
+ * and declines the others with a reason.
  */
 public interface TheoryOverlay {
     /**
@@ -33,12 +33,20 @@ public interface TheoryOverlay {
      */
     Optional<Prediction> predict(RunConfig config, Simulation simulation);
 
-    /** Why this overlay does not cover {@code config}, or empty when it does. */
+    /** Why this overlay does not cover {@code config}, or empty when it may (judged from the config alone). */
     Optional<String> declines(RunConfig config);
+
+    /**
+     * Why this overlay does not cover {@code config} with {@code simulation} prepared (e.g. which assumptions of a
+     * reduction fail, with their measured values), or empty when {@link #predict} gives a prediction.
+     */
+    default Optional<String> declines(RunConfig config, Simulation simulation) {
+        return declines(config);
+    }
 
     /** The overlays available in this build, tried in order. */
     static TheoryOverlay available() {
-        return new Chain(List.of(new RoutingRace()));
+        return new Chain(List.of(new RaceReduction()));
     }
 
     /** The first overlay that covers a config. */
@@ -46,7 +54,7 @@ public interface TheoryOverlay {
         @Override
         public Optional<Prediction> predict(RunConfig config, Simulation simulation) {
             for (TheoryOverlay o : overlays) {
-                if (o.declines(config).isEmpty()) {
+                if (o.declines(config, simulation).isEmpty()) {
                     return o.predict(config, simulation);
                 }
             }
@@ -55,9 +63,14 @@ public interface TheoryOverlay {
 
         @Override
         public Optional<String> declines(RunConfig config) {
+            return declines(config, null);
+        }
+
+        @Override
+        public Optional<String> declines(RunConfig config, Simulation simulation) {
             StringBuilder why = new StringBuilder();
             for (TheoryOverlay o : overlays) {
-                Optional<String> d = o.declines(config);
+                Optional<String> d = simulation == null ? o.declines(config) : o.declines(config, simulation);
                 if (d.isEmpty()) {
                     return d;
                 }

@@ -109,7 +109,7 @@ class MnistRoutingTaskTest {
 
     @Test
     void experimentConfigParses() {
-        var c = ConfigFactory.parseResources("experiments/mnist-routing-m40.conf").resolve();
+        var c = ConfigFactory.parseResources("experiments/mnist-routing-permute-m40.conf").resolve();
         assertThat(c.getInt("task.domains")).isEqualTo(40);
         assertThat(c.getString("task.name")).isEqualTo("mnist-routing");
         assertThat(c.getInt("gating.K")).isEqualTo(10);

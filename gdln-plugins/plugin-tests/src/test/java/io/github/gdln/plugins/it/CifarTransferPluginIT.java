@@ -1,5 +1,6 @@
 package io.github.gdln.plugins.it;
 
+import io.github.gdln.cli.plugins.PluginLoader;
 import io.github.gdln.core.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,7 +62,7 @@ class CifarTransferPluginIT {
         return file;
     }
 
-    private static KPathRun.EpochMetrics train(PluginHost.Loaded p, TaskData d) {
+    private static KPathRun.EpochMetrics train(PluginLoader.Loaded p, TaskData d) {
         KPathRun.Settings s = KPathRun.Settings.from(Components.params(p.loader(), "gdln.trainer.kpath",
                 "trainer kpath", Map.of("epochs", 1, "hidden-width", 8, "learning-rate", 0.01)));
         RoutingData r = (RoutingData) d;
@@ -74,10 +75,10 @@ class CifarTransferPluginIT {
         Files.copy(PluginJars.built("gdln-plugin-mnist-routing"), plugins.resolve("mnist-routing.jar"));
         Files.copy(PluginJars.built("gdln-plugin-cifar-transfer"), plugins.resolve("cifar-transfer.jar"));
         cifar(data.resolve("cifar10"), 4, 6);
-        PluginHost.Report r = PluginHost.load(plugins, "0.1.0");
+        PluginLoader.Scan r = PluginHost.load(plugins, "0.1.0");
         assertThat(r.errors()).isEmpty();
-        assertThat(r.plugins()).extracting(PluginHost.Loaded::id).containsExactly("cifar-transfer", "mnist-routing");
-        PluginHost.Loaded p = r.plugin("cifar-transfer");
+        assertThat(r.plugins()).extracting(PluginLoader.Loaded::id).containsExactly("cifar-transfer", "mnist-routing");
+        PluginLoader.Loaded p = r.plugin("cifar-transfer");
         Task task = p.tasks().stream().filter(t -> t.name().equals("cifar-transfer")).findFirst().orElseThrow();
         // each plugin has its own copy of the shaded support classes
         assertThat(p.loader().loadClass("io.github.gdln.plugins.routing.RoutingTaskData"))

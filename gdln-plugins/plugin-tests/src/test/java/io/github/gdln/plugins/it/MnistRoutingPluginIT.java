@@ -1,5 +1,6 @@
 package io.github.gdln.plugins.it;
 
+import io.github.gdln.cli.plugins.PluginLoader;
 import io.github.gdln.core.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +24,7 @@ class MnistRoutingPluginIT {
     @TempDir
     Path data;
 
-    static void runAFewSteps(PluginHost.Loaded p, Path dataDir) {
+    static void runAFewSteps(PluginLoader.Loaded p, Path dataDir) {
         Task task = p.tasks().stream().filter(t -> t.name().equals("mnist-routing")).findFirst().orElseThrow();
         TaskData d = task.load(Components.params(p.loader(), "gdln.task.mnist-routing", "task mnist-routing",
                 Map.of("data-dir", dataDir.toString(), "domains", 3)), 5);
@@ -44,9 +45,9 @@ class MnistRoutingPluginIT {
     void loadsFromAPluginsFolderAndTrains() throws Exception {
         Files.copy(PluginJars.built("gdln-plugin-mnist-routing"), plugins.resolve("mnist-routing.jar"));
         IdxFixtures.write(data, "mnist", 40, 1);
-        PluginHost.Report r = PluginHost.load(plugins, "0.1.0");
+        PluginLoader.Scan r = PluginHost.load(plugins, "0.1.0");
         assertThat(r.errors()).isEmpty();
-        PluginHost.Loaded p = r.plugin("mnist-routing");
+        PluginLoader.Loaded p = r.plugin("mnist-routing");
         assertThat(p.version()).isEqualTo("0.1.0");
         assertThat(p.tasks()).extracting(Task::name).containsExactly("mnist-routing");
         // the task class comes from the jar, not from the host's class path
@@ -55,7 +56,7 @@ class MnistRoutingPluginIT {
                 .isInstanceOf(ClassNotFoundException.class);
         // ... and the API types from the host (one RoutingData interface for host and plugin)
         assertThat(p.loader().loadClass(RoutingData.class.getName())).isSameAs(RoutingData.class);
-        assertThat(p.loader().getResource("experiments/mnist-routing-m40.conf")).isNotNull();
+        assertThat(p.loader().getResource("experiments/mnist-routing-permute-m40.conf")).isNotNull();
         runAFewSteps(p, data);
     }
 
@@ -76,7 +77,7 @@ class MnistRoutingPluginIT {
                 "io.github.gdln.plugins.mnist.GoneTask\n");
         IdxFixtures.write(data, "mnist", 40, 1);
 
-        PluginHost.Report r = PluginHost.load(plugins, "0.1.0");
+        PluginLoader.Scan r = PluginHost.load(plugins, "0.1.0");
         r.errors().forEach(System.out::println);
         Map<String, String> byJar = new HashMap<>();
         for (String e : r.errors()) {
@@ -87,7 +88,7 @@ class MnistRoutingPluginIT {
         assertThat(byJar.get("future.jar")).contains("requires gdln >=99.0.0", "this is gdln 0.1.0");
         assertThat(byJar.get("missing-class.jar")).contains("GoneTask");
         assertThat(byJar.get("ghost-class.jar")).contains("ghost-class");
-        assertThat(r.plugins()).extracting(PluginHost.Loaded::id).containsExactly("mnist-routing");
+        assertThat(r.plugins()).extracting(PluginLoader.Loaded::id).containsExactly("mnist-routing");
         runAFewSteps(r.plugin("mnist-routing"), data);
     }
 
@@ -96,7 +97,7 @@ class MnistRoutingPluginIT {
         Path good = PluginJars.built("gdln-plugin-mnist-routing");
         Files.copy(good, plugins.resolve("a.jar"));
         Files.copy(good, plugins.resolve("b.jar"));
-        PluginHost.Report r = PluginHost.load(plugins, "0.1.0");
+        PluginLoader.Scan r = PluginHost.load(plugins, "0.1.0");
         assertThat(r.plugins()).hasSize(1);
         assertThat(r.errors()).singleElement().asString().startsWith("plugin jar b.jar").contains("mnist-routing");
         assertThat(List.of(r.plugins().get(0).jar().getFileName().toString())).containsExactly("a.jar");

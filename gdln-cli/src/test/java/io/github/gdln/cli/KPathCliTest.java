@@ -1,0 +1,168 @@
+package io.github.gdln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The k-path engine through the real {@link Main#run}: the built mnist-routing plugin jar (copied to
+ * {@code target/test-plugins} by the build) in a plugins folder, on tiny generated MNIST-format IDX files.
+ */
+class KPathCliTest {
+    static final Path PLUGIN = Path.of("target/test-plugins/gdln-plugin-mnist-routing.jar");
+    static final String[] TINY = {"task.domains=3", "gating.K=2", "model.hidden-width=8", "trainer.epochs=3",
+        "trainer.learning-rate=0.01"};
+
+    @TempDir
+    Path tmp;
+    Path plugins;
+    Path data;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        assertThat(PLUGIN).as("the built plugin jar (mvn package copies it)").isRegularFile();
+        plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Files.copy(PLUGIN, plugins.resolve(PLUGIN.getFileName()));
+        data = tmp.resolve("data");
+        writeIdx(data.resolve("mnist"), 60, 1);
+    }
+
+    Result gdln(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--plugins", plugins.toString()));
+        all.addAll(Arrays.asList(args));
+        int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    String[] run(String... overrides) {
+        List<String> a = new ArrayList<>(List.of("run", "mnist-routing-permute-m40", "--runs-dir",
+                tmp.resolve("runs").toString(), "-q", "task.data-dir=" + data));
+        a.addAll(Arrays.asList(TINY));
+        a.addAll(Arrays.asList(overrides));
+        return a.toArray(String[]::new);
+    }
+
+    List<Path> runs() throws IOException {
+        try (Stream<Path> s = Files.list(tmp.resolve("runs").resolve("mnist-routing-permute-m40"))) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void listShowsThePluginItsVersionAndItsExperiments() {
+        Result r = gdln("list");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("mnist-routing 0.1.0", "started: task mnist-routing",
+                "plugin mnist-routing@0.1.0", "mnist-routing-permute-m40", "mnist-routing-rotate-m40",
+                "mnist-routing-permute-m100", "mnist-routing-rotate-m100");
+    }
+
+    @Test
+    void kpathRunWritesAFullRunFolder() throws IOException {
+        Result r = gdln(run());
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        Path f = runs().get(0);
+        assertThat(Files.readString(f.resolve("STATUS")).trim()).isEqualTo("completed");
+        assertThat(Files.readString(f.resolve("run.log"))).contains("engine: kpath (M=3, D=784, H=8");
+        List<String> rows = Files.readAllLines(f.resolve("metrics.csv"));
+        assertThat(rows.get(0)).isEqualTo("epoch,loss,trained_loss,untrained_loss,trained_accuracy,"
+                + "untrained_accuracy,test_trained_loss,test_untrained_loss,test_trained_accuracy,"
+                + "test_untrained_accuracy,step_loss");
+        assertThat(rows).hasSize(5); // epochs 0..3
+        assertThat(rows.get(3).split(",", -1)).hasSize(11).doesNotContain("", "NaN");
+        String summary = Files.readString(f.resolve("summary.json"));
+        assertThat(summary).contains("\"engine\": \"kpath\"", "\"test_trained_accuracy\"", "\"epochs\": 3");
+        assertThat(f.resolve("accuracy.png")).isRegularFile();
+        assertThat(f.resolve("gates.png")).isRegularFile();
+        assertThat(Files.readString(f.resolve("provenance.json"))).contains("mnist-routing");
+    }
+
+    @Test
+    void resumeAfterAnInterruptEndsWithTheUninterruptedMetrics() throws IOException {
+        assertThat(gdln(run()).code()).isZero();
+        Result stopped = gdln(run("trainer.stop-after-epoch=1"));
+        assertThat(stopped.code()).isEqualTo(1);
+        List<Path> folders = runs();
+        Path full = folders.get(0);
+        Path cut = folders.get(1);
+        assertThat(Files.readString(cut.resolve("STATUS"))).startsWith("interrupted");
+        assertThat(cut.resolve("checkpoint.bin")).isRegularFile();
+        assertThat(Files.readAllLines(cut.resolve("metrics.csv"))).hasSize(3);
+        Result resumed = gdln("resume", cut.toString());
+        assertThat(resumed.code()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(Files.readString(cut.resolve("metrics.csv"))).isEqualTo(Files.readString(full.resolve(
+                "metrics.csv")));
+        assertThat(cut.resolve("checkpoint.bin")).doesNotExist();
+    }
+
+    @Test
+    void engineSelection() throws IOException {
+        // generic on request: the same task through the generic engine
+        Result g = gdln(run("trainer.engine=generic", "trainer.epochs=1", "task.train-samples=10",
+                "task.test-samples=5"));
+        assertThat(g.code()).as(g.out() + g.err()).isZero();
+        assertThat(Files.readString(runs().get(0).resolve("summary.json"))).contains("\"engine\": \"generic\"");
+        // kpath where the setup is not the k-path model: a configuration error naming why, nothing runs
+        Result bad = gdln(run("trainer.engine=kpath", "model.hidden-layers=3", "init.scheme=orthogonal"));
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("trainer.engine", "hidden-layers = 3", "init.scheme is orthogonal");
+        // divergence: a failed folder with the reason
+        Result nan = gdln(run("trainer.learning-rate=1e6", "init.scale=100"));
+        assertThat(nan.code()).isEqualTo(1);
+        Path last = runs().get(runs().size() - 1);
+        assertThat(Files.readString(last.resolve("STATUS"))).startsWith("failed").contains("diverged");
+    }
+
+    /** MNIST-format IDX files (n train, n/2 test, 28x28 random pixels, labels 0..9). */
+    static void writeIdx(Path dir, int n, long seed) throws IOException {
+        Files.createDirectories(dir);
+        SplittableRandom r = new SplittableRandom(seed);
+        images(dir.resolve("train-images-idx3-ubyte"), n, r);
+        labels(dir.resolve("train-labels-idx1-ubyte"), n, r);
+        images(dir.resolve("t10k-images-idx3-ubyte"), n / 2, r);
+        labels(dir.resolve("t10k-labels-idx1-ubyte"), n / 2, r);
+    }
+
+    private static void images(Path file, int n, SplittableRandom r) throws IOException {
+        try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
+            out.writeInt(2051);
+            out.writeInt(n);
+            out.writeInt(28);
+            out.writeInt(28);
+            for (int k = 0; k < n * 784; k++) {
+                out.writeByte(r.nextInt(256));
+            }
+        }
+    }
+
+    private static void labels(Path file, int n, SplittableRandom r) throws IOException {
+        try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
+            out.writeInt(2049);
+            out.writeInt(n);
+            for (int k = 0; k < n; k++) {
+                out.writeByte(r.nextInt(10));
+            }
+        }
+    }
+}
