@@ -21,8 +21,14 @@ final class Summaries {
                     num(s.get("epochs")), ((Number) s.get("wall_seconds")).doubleValue(), num(s.get("initial_loss")),
                     num(s.get("loss")), num(s.get("trained_loss")), num(s.get("untrained_loss")));
             if (s.get("trained_accuracy") != null) {
-                out.printf(Locale.ROOT, "  accuracy trained %s, untrained %s%n", num(s.get("trained_accuracy")),
+                out.printf(Locale.ROOT, "  %saccuracy trained %s, untrained %s%n",
+                        s.get("test_trained_accuracy") != null ? "train " : "", num(s.get("trained_accuracy")),
                         num(s.get("untrained_accuracy")));
+            }
+            if (s.get("test_trained_accuracy") != null) {
+                out.printf(Locale.ROOT, "  test accuracy trained %s, untrained %s; test loss trained %s, untrained"
+                        + " %s%n", num(s.get("test_trained_accuracy")), num(s.get("test_untrained_accuracy")),
+                        num(s.get("test_trained_loss")), num(s.get("test_untrained_loss")));
             }
             if (s.get("singular_values") instanceof Map<?, ?> sv && !sv.isEmpty()) {
                 StringBuilder sb = new StringBuilder("  singular values:");

@@ -111,9 +111,26 @@ public final class RunPlots {
 
         if (m.hasValues("trained_accuracy")) {
             XYChart a = Charts.lines("Accuracy: " + name, "epoch", "accuracy");
-            Charts.line(a, "trained pathways", epoch, m.column("trained_accuracy"), Charts.TRAINED, 2.5f);
-            if (m.hasValues("untrained_accuracy")) {
-                Charts.line(a, "untrained pathways", epoch, m.column("untrained_accuracy"), Charts.UNTRAINED, 2.5f);
+            boolean test = m.hasValues("test_trained_accuracy");
+            String split = test ? " (train)" : "";
+            if (test) {
+                Charts.line(a, "trained pathways (test)", epoch, m.column("test_trained_accuracy"), Charts.TRAINED,
+                        2.5f);
+                if (m.hasValues("test_untrained_accuracy")) {
+                    Charts.line(a, "untrained pathways (test)", epoch, m.column("test_untrained_accuracy"),
+                            Charts.UNTRAINED, 2.5f);
+                }
+                Charts.dashed(a, "trained pathways (train)", epoch, m.column("trained_accuracy"), Charts.TRAINED);
+                if (m.hasValues("untrained_accuracy")) {
+                    Charts.dashed(a, "untrained pathways (train)", epoch, m.column("untrained_accuracy"),
+                            Charts.UNTRAINED);
+                }
+            } else {
+                Charts.line(a, "trained pathways" + split, epoch, m.column("trained_accuracy"), Charts.TRAINED, 2.5f);
+                if (m.hasValues("untrained_accuracy")) {
+                    Charts.line(a, "untrained pathways", epoch, m.column("untrained_accuracy"), Charts.UNTRAINED,
+                            2.5f);
+                }
             }
             a.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
             written.add(save(a, folder.resolve("accuracy")));
