@@ -39,6 +39,32 @@ public final class Charts {
     private Charts() {
     }
 
+    /**
+     * XChart 3.8 places a tick every few units on an axis of whole numbers (epochs) and labels every one, so the
+     * labels run together; keep the ticks but label only multiples of a round step giving about six labels.
+     */
+    private static void sparseXLabels(XYChart c) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (XYSeries s : c.getSeriesMap().values()) {
+            for (double x : s.getXData()) {
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+        }
+        if (!(hi > lo) || c.getStyler().isXAxisLogarithmic()) {
+            return;
+        }
+        double raw = (hi - lo) / 6;
+        double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = magnitude * (raw / magnitude < 1.5 ? 1 : raw / magnitude < 3.5 ? 2 : raw / magnitude < 7.5 ? 5 : 10);
+        java.text.DecimalFormat format = new java.text.DecimalFormat("#,##0.##");
+        c.getStyler().setxAxisTickLabelsFormattingFunction(v -> {
+            double k = v / step;
+            return Math.abs(k - Math.rint(k)) < 1e-6 ? format.format(v) : "";
+        });
+    }
+
     /** A line chart with axis titles. */
     public static XYChart lines(String title, String x, String y) {
         XYChart c = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(x).yAxisTitle(y).build();
@@ -151,6 +177,9 @@ public final class Charts {
 
     /** Saves {@code chart} as {@code <base>.png} and {@code <base>.svg}. */
     public static void save(Chart<?, ?> chart, Path base) throws IOException {
+        if (chart instanceof XYChart xy) {
+            sparseXLabels(xy);
+        }
         String b = base.toString();
         BitmapEncoder.saveBitmapWithDPI(chart, b + ".png", BitmapEncoder.BitmapFormat.PNG, 110);
         VectorGraphicsEncoder.saveVectorGraphic(chart, b + ".svg", VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
