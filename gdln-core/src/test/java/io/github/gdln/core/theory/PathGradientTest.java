@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.gdln.core.testing.RandomGatedProblem;
 import io.github.gdln.api.Edge;
 import io.github.gdln.api.Graph;
 import io.github.gdln.api.Loss;
@@ -36,7 +37,7 @@ class PathGradientTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void pathFormGradientEqualsBackpropOnRandomGatedGraphs(long seed) {
         Loss loss = seed % 2 == 0 ? Loss.halfSquaredError() : new Loss(LossKind.SQUARED_ERROR, 1.0 / 3, true);
-        RandomProblem p = new RandomProblem(seed, loss, 7);
+        RandomGatedProblem p = new RandomGatedProblem(seed, loss, 7);
         compare(p.task, p.net);
     }
 

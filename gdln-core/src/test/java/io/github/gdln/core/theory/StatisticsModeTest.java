@@ -3,6 +3,7 @@ package io.github.gdln.core.theory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.gdln.core.testing.RandomGatedProblem;
 import io.github.gdln.api.Loss;
 import io.github.gdln.core.InitSpec;
 import io.github.gdln.core.Simulation;
@@ -39,8 +40,8 @@ class StatisticsModeTest {
     @Test
     void fullBatchFromStatisticsFollowsTheSampleTrajectoryOnRandomGatedGraphs() {
         for (long seed = 1; seed <= 4; seed++) {
-            RandomProblem a = new RandomProblem(seed, Loss.halfSquaredError(), 9);
-            RandomProblem b = new RandomProblem(seed, Loss.halfSquaredError(), 9);
+            RandomGatedProblem a = new RandomGatedProblem(seed, Loss.halfSquaredError(), 9);
+            RandomGatedProblem b = new RandomGatedProblem(seed, Loss.halfSquaredError(), 9);
             TrainerSettings s = TrainerSettings.fullBatch(40, 0.01);
             Trajectory ta = new Trainer(s).train(a.net, a.task, 1, p -> { });
             Trajectory tb = new Trainer(s.withGradient(Gradient.STATISTICS)).train(b.net, b.task, 1, p -> { });
@@ -50,8 +51,8 @@ class StatisticsModeTest {
 
     @Test
     void gradientFlowFromStatisticsMatchesSampleGradientFlow() {
-        RandomProblem a = new RandomProblem(3, Loss.halfSquaredError(), 9);
-        RandomProblem b = new RandomProblem(3, Loss.halfSquaredError(), 9);
+        RandomGatedProblem a = new RandomGatedProblem(3, Loss.halfSquaredError(), 9);
+        RandomGatedProblem b = new RandomGatedProblem(3, Loss.halfSquaredError(), 9);
         TrainerSettings s = new TrainerSettings(Method.GRADIENT_FLOW, 5, 0.01, 0, 1, 5, 1e-11, List.of(), 0);
         Trajectory ta = new Trainer(s).train(a.net, a.task, 1, p -> { });
         Trajectory tb = new Trainer(s.withGradient(Gradient.STATISTICS)).train(b.net, b.task, 1, p -> { });
@@ -74,7 +75,7 @@ class StatisticsModeTest {
     @Test
     void hiddenNodeBalanceIsConservedAlongGradientFlow() {
         for (long seed : new long[] {2}) {
-            RandomProblem p = new RandomProblem(seed, Loss.halfSquaredError(), 9);
+            RandomGatedProblem p = new RandomGatedProblem(seed, Loss.halfSquaredError(), 9);
             CompiledGraph g = p.graph;
             List<double[][][]> q = new ArrayList<>();
             double[] start = p.net.parameters().toDoubleVector();

@@ -1,4 +1,4 @@
-package io.github.gdln.core.engine;
+package io.github.gdln.core.testing;
 
 import io.github.gdln.api.Context;
 import io.github.gdln.api.Edge;
@@ -7,6 +7,8 @@ import io.github.gdln.api.GatingScheme;
 import io.github.gdln.api.Graph;
 import io.github.gdln.api.Loss;
 import io.github.gdln.api.Node;
+import io.github.gdln.core.engine.BoundTask;
+import io.github.gdln.core.engine.GatedNetwork;
 import io.github.gdln.core.graph.CompiledGraph;
 import io.github.gdln.core.tasks.InMemoryTaskData;
 import io.github.gdln.core.util.Matrices;
@@ -19,14 +21,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * A random gated graph with branches, merges and skip edges, random data, and contexts with random binary node and
- * edge gates (some constant, some per sample), for gradient checks.
+ * edge gates (some constant, some per sample), with n samples: the shared fixture of the engine's gradient checks and
+ * the theory's path-form checks.
  */
-final class RandomGatedProblem {
-    final CompiledGraph graph;
-    final BoundTask task;
-    final GatedNetwork net;
+public final class RandomGatedProblem {
+    public final CompiledGraph graph;
+    public final BoundTask task;
+    public final GatedNetwork net;
 
-    RandomGatedProblem(long seed, Loss loss) {
+    public RandomGatedProblem(long seed, Loss loss, int n) {
         SplittableRandom rng = new SplittableRandom(seed);
         int hidden = 4;
         List<Node> nodes = new ArrayList<>();
@@ -52,7 +55,7 @@ final class RandomGatedProblem {
         }
         Graph spec = new Graph(nodes, edges, List.of("x0", "x1"), List.of("y0", "y1"));
         graph = new CompiledGraph(spec);
-        int n = 5;
+
         Map<String, double[][]> inputs = new HashMap<>();
         inputs.put("x0", Matrices.gaussian(rng, n, 3));
         inputs.put("x1", Matrices.gaussian(rng, n, 2));
