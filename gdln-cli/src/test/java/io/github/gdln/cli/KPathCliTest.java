@@ -2,10 +2,9 @@ package io.github.gdln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.gdln.datasets.testing.IdxFixtures;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +40,7 @@ class KPathCliTest {
         plugins = Files.createDirectories(tmp.resolve("plugins"));
         Files.copy(PLUGIN, plugins.resolve(PLUGIN.getFileName()));
         data = tmp.resolve("data");
-        writeIdx(data.resolve("mnist"), 60, 1);
+        IdxFixtures.writeMnist(data.resolve("mnist"), 60, 1);
     }
 
     Result gdln(String... args) {
@@ -132,37 +130,5 @@ class KPathCliTest {
         assertThat(nan.code()).isEqualTo(1);
         Path last = runs().get(runs().size() - 1);
         assertThat(Files.readString(last.resolve("STATUS"))).startsWith("failed").contains("diverged");
-    }
-
-    /** MNIST-format IDX files (n train, n/2 test, 28x28 random pixels, labels 0..9). */
-    static void writeIdx(Path dir, int n, long seed) throws IOException {
-        Files.createDirectories(dir);
-        SplittableRandom r = new SplittableRandom(seed);
-        images(dir.resolve("train-images-idx3-ubyte"), n, r);
-        labels(dir.resolve("train-labels-idx1-ubyte"), n, r);
-        images(dir.resolve("t10k-images-idx3-ubyte"), n / 2, r);
-        labels(dir.resolve("t10k-labels-idx1-ubyte"), n / 2, r);
-    }
-
-    private static void images(Path file, int n, SplittableRandom r) throws IOException {
-        try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
-            out.writeInt(2051);
-            out.writeInt(n);
-            out.writeInt(28);
-            out.writeInt(28);
-            for (int k = 0; k < n * 784; k++) {
-                out.writeByte(r.nextInt(256));
-            }
-        }
-    }
-
-    private static void labels(Path file, int n, SplittableRandom r) throws IOException {
-        try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
-            out.writeInt(2049);
-            out.writeInt(n);
-            for (int k = 0; k < n; k++) {
-                out.writeByte(r.nextInt(10));
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.github.gdln.plugins.mnist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.gdln.datasets.testing.IdxFixtures;
 import io.github.gdln.core.InitSpec;
 import io.github.gdln.core.Registry;
 import io.github.gdln.core.Simulation;
@@ -22,7 +23,7 @@ class GenericEngineTest {
 
     @Test
     void trainsWithTheGenericEngine() throws Exception {
-        IdxFixtures.write(data, "mnist", 24, 3);
+        IdxFixtures.writeMnist(data.resolve("mnist"), 24, 3);
         Registry registry = Registry.builtIn(GenericEngineTest.class.getClassLoader());
         assertThat(registry.names(Registry.Kind.TASK)).contains("mnist-routing");
         Simulation sim = Simulation.prepare(registry, new Simulation.Setup("routing",

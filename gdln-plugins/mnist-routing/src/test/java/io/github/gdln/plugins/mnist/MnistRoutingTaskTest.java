@@ -1,5 +1,6 @@
 package io.github.gdln.plugins.mnist;
 
+import io.github.gdln.datasets.testing.IdxFixtures;
 import io.github.gdln.core.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,7 +48,7 @@ class MnistRoutingTaskTest {
 
     @Test
     void permutedDomainsFromTheTaskSeedWithLexicographicLabels() throws Exception {
-        IdxFixtures.write(data, "mnist", 40, 1);
+        IdxFixtures.writeMnist(data.resolve("mnist"), 40, 1);
         Params p = params(Map.of("data-dir", data.toString(), "domains", 4, "train-samples", 30));
         TaskData t = new MnistRoutingTask().load(p, 7);
         assertThat(t.sampleCount()).isEqualTo(30);
@@ -70,7 +71,7 @@ class MnistRoutingTaskTest {
 
     @Test
     void rotatedDomainsAndUniformLabelsOnFashionMnist() throws Exception {
-        IdxFixtures.write(data, "fashion-mnist", 10, 2);
+        IdxFixtures.writeMnist(data.resolve("fashion-mnist"), 10, 2);
         Params p = params(Map.of("data-dir", data.toString(), "dataset", "fashion-mnist", "domains", 4,
                 "input-transform", "rotate", "label-order", "uniform"));
         RoutingTaskData t = (RoutingTaskData) new MnistRoutingTask().load(p, 3);

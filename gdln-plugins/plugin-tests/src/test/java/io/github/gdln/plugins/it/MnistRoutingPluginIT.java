@@ -1,5 +1,6 @@
 package io.github.gdln.plugins.it;
 
+import io.github.gdln.datasets.testing.IdxFixtures;
 import io.github.gdln.cli.plugins.PluginLoader;
 import io.github.gdln.core.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +45,7 @@ class MnistRoutingPluginIT {
     @Test
     void loadsFromAPluginsFolderAndTrains() throws Exception {
         Files.copy(PluginJars.built("gdln-plugin-mnist-routing"), plugins.resolve("mnist-routing.jar"));
-        IdxFixtures.write(data, "mnist", 40, 1);
+        IdxFixtures.writeMnist(data.resolve("mnist"), 40, 1);
         PluginLoader.Scan r = PluginHost.load(plugins, "0.1.0");
         assertThat(r.errors()).isEmpty();
         PluginLoader.Loaded p = r.plugin("mnist-routing");
@@ -75,7 +76,7 @@ class MnistRoutingPluginIT {
         PluginJars.withManifest(good, tmp, Map.of("Plugin-Id", "missing-class"));
         PluginJars.withEntry(tmp, plugins.resolve("missing-class.jar"), "META-INF/services/io.github.gdln.api.Task",
                 "io.github.gdln.plugins.mnist.GoneTask\n");
-        IdxFixtures.write(data, "mnist", 40, 1);
+        IdxFixtures.writeMnist(data.resolve("mnist"), 40, 1);
 
         PluginLoader.Scan r = PluginHost.load(plugins, "0.1.0");
         r.errors().forEach(System.out::println);

@@ -1,4 +1,4 @@
-package io.github.gdln.plugins.mnist;
+package io.github.gdln.datasets.testing;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -7,14 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
-/** Writes tiny MNIST-format IDX files for tests. */
-final class IdxFixtures {
+/**
+ * Tiny MNIST-format datasets for tests: the four IDX files with random 28 x 28 pixels and labels 0..9. Published in
+ * gdln-datasets' test jar for the plugin and command-line tests.
+ */
+public final class IdxFixtures {
     private IdxFixtures() {
     }
 
-    /** Writes {@code dataset}/ with the four IDX files (n train, n/2 test, 28x28, labels 0..9) under {@code root}. */
-    static void write(Path root, String dataset, int n, long seed) throws IOException {
-        Path dir = Files.createDirectories(root.resolve(dataset));
+    /** Writes the four IDX files (n training, n/2 test images) into {@code dir}, creating it. */
+    public static void writeMnist(Path dir, int n, long seed) throws IOException {
+        Files.createDirectories(dir);
         SplittableRandom r = new SplittableRandom(seed);
         images(dir.resolve("train-images-idx3-ubyte"), n, r);
         labels(dir.resolve("train-labels-idx1-ubyte"), n, r);
