@@ -196,6 +196,33 @@ class CliTest {
         assertThat(gdln("resume", folder.toString()).out()).contains("already complete");
     }
 
+    /** THEORY 1.3: full-batch training from the path statistics follows the sample-based run (float64, 1e-9). */
+    @Test
+    void statisticsGradientGivesTheSampleRunsLosses() throws IOException {
+        Path samples = tmp.resolve("samples");
+        Path statistics = tmp.resolve("statistics");
+        assertThat(gdln(concat(new String[] {"run", "routing-toy", "--runs-dir", samples.toString(), "-q"}, TINY))
+                .code()).isEqualTo(0);
+        Result r = gdln(concat(new String[] {"run", "routing-toy", "--runs-dir", statistics.toString(), "-q"},
+                concat(TINY, "trainer.gradient=statistics")));
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        double[] a = lossColumn(samples);
+        double[] b = lossColumn(statistics);
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.length; i++) {
+            assertThat(b[i]).isCloseTo(a[i], org.assertj.core.api.Assertions.within(1e-9 * Math.max(1, a[i])));
+        }
+    }
+
+    private static double[] lossColumn(Path runsDir) throws IOException {
+        Path folder;
+        try (Stream<Path> s = Files.list(runsDir.resolve("routing-toy"))) {
+            folder = s.findFirst().orElseThrow();
+        }
+        return Files.readAllLines(folder.resolve("metrics.csv")).stream().skip(1)
+                .mapToDouble(line -> Double.parseDouble(line.split(",")[1])).toArray();
+    }
+
     @Test
     void aRandomStartHasNoOverlayAndTheSummarySaysWhichChecksFail() throws IOException {
         assertThat(gdln(concat(run("routing-toy", TINY), "init.scheme=orthogonal", "init.scale=0.2")).code())

@@ -228,11 +228,17 @@ public final class Binder {
         }
         List<String> edges = stringList("trainer.tracked-edges");
         int sv = integer("trainer.singular-values", 0);
-        if (method == null || !problems.isEmpty()) {
+        String gradient = oneOf("trainer.gradient", List.of("samples", "statistics"));
+        if ("statistics".equals(gradient) && "sgd".equals(method)) {
+            problem("trainer.gradient", "needs trainer.method = full-batch or gradient-flow (minibatches are "
+                    + "sample-based), trainer.method is sgd");
+        }
+        if (method == null || gradient == null || !problems.isEmpty()) {
             return null;
         }
         try {
-            return new TrainerSettings(METHODS.get(method), epochs, lr, momentum, batch, every, tol, edges, sv);
+            return new TrainerSettings(METHODS.get(method), epochs, lr, momentum, batch, every, tol, edges, sv,
+                    TrainerSettings.Gradient.valueOf(gradient.toUpperCase(java.util.Locale.ROOT)));
         } catch (IllegalArgumentException e) {
             problem("trainer", e.getMessage());
             return null;
@@ -242,7 +248,7 @@ public final class Binder {
     // ---- typed getters: each records a problem and returns a neutral value on failure ----
 
     private void problem(String path, String message) {
-        if (config.hasPath(path)) {
+        if (config.hasPath(path) && config.getValue(path).valueType() != ConfigValueType.OBJECT) {
             ConfigValue v = config.getValue(path);
             problems.add(new Problem(path, v.render(), Origins.describe(v.origin()), message, ""));
         } else {
