@@ -48,6 +48,9 @@ public final class Charts {
         double hi = Double.NEGATIVE_INFINITY;
         for (XYSeries s : c.getSeriesMap().values()) {
             for (double x : s.getXData()) {
+                if (x != Math.rint(x)) {
+                    return; // not an axis of whole numbers: XChart's own ticks are fine
+                }
                 lo = Math.min(lo, x);
                 hi = Math.max(hi, x);
             }
@@ -61,7 +64,7 @@ public final class Charts {
         java.text.DecimalFormat format = new java.text.DecimalFormat("#,##0.##");
         c.getStyler().setxAxisTickLabelsFormattingFunction(v -> {
             double k = v / step;
-            return Math.abs(k - Math.rint(k)) < 1e-6 ? format.format(v) : "";
+            return Math.abs(k - Math.rint(k)) < 1e-6 ? format.format(v) : " "; // XChart rejects empty labels
         });
     }
 
