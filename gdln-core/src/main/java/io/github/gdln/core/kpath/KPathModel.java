@@ -3,6 +3,12 @@ package io.github.gdln.core.kpath;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,7 +46,17 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * cross-entropy, bias additions and layout changes are fused Java loops over the native buffers. {@link #evaluate}
  * computes all M² pathways.
  *
- * <p>Not thread-safe: one model is trained by one thread.
+ * <p><b>Threads.</b> ND4J runs single-threaded ({@code OMP_NUM_THREADS=1}, see {@link Threading}); the second core is
+ * used by Java threads over independent blocks instead. With {@code threads > 1} (default
+ * {@link #defaultThreads()} = min(2, available processors)) the two encoder gemms, the forward {@code Z^T = E x^T}
+ * and the momentum gemm {@code v_E = mu v_E + dZ^T x}, are split by row blocks of the [M*H x D] encoder matrix, and
+ * the update {@code p -= lr v} by blocks of the flat arrays; each block is one single-threaded ND4J op on views, run
+ * by the caller and by {@code threads - 1} daemon workers created once per model (they exit when idle). Blocks start
+ * at multiples of 64 rows (elements), so each op is the one-thread computation restricted to its rows: every number
+ * is bit-for-bit the same for every thread count (a test asserts it). On the 2-core benchmark machine this took the
+ * M = 40 step from ~760 to ~1100 images/s (gdln-benchmarks/README.md).
+ *
+ * <p>Not thread-safe: one model is trained by one calling thread at a time.
  */
 public final class KPathModel {
     private final KPathConfig cfg;
@@ -86,6 +102,27 @@ public final class KPathModel {
     private final double[] gDecBias;
     private final Map<Integer, Work> work = new HashMap<>();
 
+    private final int threads;
+    /** Worker threads of the row-block split (threads - 1 of them, created on first use); null when one block. */
+    private final ThreadPoolExecutor pool;
+    /** Row boundaries of the encoder blocks: block t is rows [encSplit[t], encSplit[t+1]) of the [M*H x D] matrix. */
+    private final int[] encSplit;
+    private final INDArray[] encBlock;
+    private final INDArray[] vEncBlock;
+    private final INDArray[] encBlockFlat;
+    private final INDArray[] vEncBlockFlat;
+    /** Domain boundaries of the per-domain path's blocks (input domains [domSplit[t], domSplit[t+1])). */
+    private final int[] domSplit;
+    private final INDArray[] enc3Block;
+    private final INDArray[] vEnc3Block;
+    /** Parameters and momenta after the encoders, [oHid, total), updated by the calling thread. */
+    private final INDArray restFlat;
+    private final INDArray vRestFlat;
+    /** Aligned halves (blocks) of the whole flat vectors, for the per-domain path's update. */
+    private final int[] flatSplit;
+    private final INDArray[] flatBlock;
+    private final INDArray[] vFlatBlock;
+
     /**
      * Creates and initialises a model: weights Xavier-uniform with {@code cfg.gain()} from {@code cfg.seed()} (in the
      * order encoders 0..M-1, hidden, decoders 0..M-1), biases and momenta zero.
@@ -95,6 +132,23 @@ public final class KPathModel {
      * @param labelMaps M maps of length C: output domain j relabels class c as {@code labelMaps[j][c]}
      */
     public KPathModel(KPathConfig cfg, boolean[][] gate, int[][] labelMaps) {
+        this(cfg, gate, labelMaps, defaultThreads());
+    }
+
+    /**
+     * Creates and initialises a model that splits the encoder work of a step over {@code threads} Java threads (the
+     * caller and {@code threads - 1} workers); see the class javadoc. Every number computed is the same for every
+     * thread count.
+     *
+     * @param cfg       sizes and hyper-parameters
+     * @param gate      M x M, {@code gate[i][j]} true when pathway (i, j) is trained; at least one must be
+     * @param labelMaps M maps of length C: output domain j relabels class c as {@code labelMaps[j][c]}
+     * @param threads   threads per step, >= 1 ({@link #defaultThreads()} is what the three-argument constructor uses)
+     */
+    public KPathModel(KPathConfig cfg, boolean[][] gate, int[][] labelMaps, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
         if (cfg == null) {
             throw new IllegalArgumentException("cfg must not be null");
         }
@@ -183,7 +237,161 @@ public final class KPathModel {
         gEncBias = new double[m * h];
         gHidBias = new double[h];
         gDecBias = new double[m * c];
+
+        this.threads = threads;
+        encSplit = split(m * h, threads, ROW_ALIGN);
+        int eb = encSplit.length - 1;
+        encBlock = new INDArray[eb];
+        vEncBlock = new INDArray[eb];
+        encBlockFlat = new INDArray[eb];
+        vEncBlockFlat = new INDArray[eb];
+        for (int t = 0; t < eb; t++) {
+            int r0 = encSplit[t];
+            int rows = encSplit[t + 1] - r0;
+            encBlock[t] = view(params, oEnc + r0 * d, rows, d);
+            vEncBlock[t] = view(velocity, oEnc + r0 * d, rows, d);
+            encBlockFlat[t] = view(params, oEnc + r0 * d, (long) rows * d);
+            vEncBlockFlat[t] = view(velocity, oEnc + r0 * d, (long) rows * d);
+        }
+        domSplit = split(m, threads, 1);
+        int db = domSplit.length - 1;
+        enc3Block = new INDArray[db];
+        vEnc3Block = new INDArray[db];
+        for (int t = 0; t < db; t++) {
+            int i0 = domSplit[t];
+            int n = domSplit[t + 1] - i0;
+            enc3Block[t] = view(params, oEnc + i0 * h * d, n, h, d);
+            vEnc3Block[t] = view(velocity, oEnc + i0 * h * d, n, h, d);
+        }
+        restFlat = view(params, oHid, total - oHid);
+        vRestFlat = view(velocity, oHid, total - oHid);
+        flatSplit = split(total, threads, FLAT_ALIGN);
+        int fb = flatSplit.length - 1;
+        flatBlock = new INDArray[fb];
+        vFlatBlock = new INDArray[fb];
+        for (int t = 0; t < fb; t++) {
+            flatBlock[t] = view(params, flatSplit[t], flatSplit[t + 1] - flatSplit[t]);
+            vFlatBlock[t] = view(velocity, flatSplit[t], flatSplit[t + 1] - flatSplit[t]);
+        }
+        pool = Math.max(eb, Math.max(db, fb)) > 1 ? newPool(threads - 1) : null;
         initialise();
+    }
+
+    /**
+     * Row blocks of an encoder split start at multiples of this many rows: then every block's first element sits at a
+     * multiple of 64 elements of the flat arrays whatever D is, so the vectorised BLAS kernels block a split range
+     * exactly as they block the whole one (and a block has at least one full gemm tile of rows).
+     */
+    static final int ROW_ALIGN = 64;
+    /** Split points of the flat update are multiples of this many elements (see {@link #ROW_ALIGN}). */
+    static final int FLAT_ALIGN = 64;
+
+    /**
+     * Default threads per step: {@code min(2, available processors)}. On the 2-core benchmark machine the second
+     * thread runs half of the encoder gemms and of the update (see gdln-benchmarks/README.md, threading).
+     */
+    public static int defaultThreads() {
+        return Math.min(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Threads per step this model was created with. */
+    public int threads() {
+        return threads;
+    }
+
+    /** Boundaries of at most {@code parts} near-equal blocks of [0, n) whose inner boundaries are multiples of align. */
+    static int[] split(int n, int parts, int align) {
+        int blocks = Math.max(1, Math.min(parts, n / align));
+        int[] b = new int[blocks + 1];
+        for (int t = 1; t < blocks; t++) {
+            long ideal = (long) n * t / blocks;
+            b[t] = (int) (Math.round((double) ideal / align) * align);
+        }
+        b[blocks] = n;
+        // drop empty or reversed blocks (tiny n)
+        int k = 1;
+        for (int t = 1; t <= blocks; t++) {
+            if (b[t] > b[k - 1]) {
+                b[k++] = b[t];
+            }
+        }
+        return java.util.Arrays.copyOf(b, k);
+    }
+
+    private static final AtomicInteger POOL_IDS = new AtomicInteger();
+
+    /**
+     * Daemon workers that exit after 30 s idle, so a model that is dropped without closing leaves no thread behind
+     * (the pool holds no reference to the model; the submitted tasks only reference its arrays while they run).
+     */
+    private static ThreadPoolExecutor newPool(int workers) {
+        int id = POOL_IDS.incrementAndGet();
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor p = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "gdln-kpath-" + id + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        p.allowCoreThreadTimeOut(true);
+        return p;
+    }
+
+    @FunctionalInterface
+    private interface Block {
+        void run(int t);
+    }
+
+    /**
+     * Runs {@code task(0 .. blocks-1)}: block 0 on the calling thread, the others on the workers, and returns when all
+     * are done (also when one fails: no worker is left writing into the model's arrays). Blocks touch disjoint rows.
+     */
+    private void parallel(int blocks, Block task) {
+        if (blocks == 1) {
+            task.run(0);
+            return;
+        }
+        Future<?>[] futures = new Future<?>[blocks - 1];
+        for (int t = 1; t < blocks; t++) {
+            int block = t;
+            futures[t - 1] = pool.submit(() -> task.run(block));
+        }
+        Throwable failure = null;
+        try {
+            task.run(0);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        boolean interrupted = false;
+        for (Future<?> f : futures) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause();
+                    } else {
+                        failure.addSuppressed(e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
     }
 
     private static boolean[][] checkGate(boolean[][] gate, int m) {
@@ -391,12 +599,31 @@ public final class KPathModel {
     public double train(INDArray x, int[] labels) {
         int b = checkBatch(x, labels, 1);
         Work w = work(b);
-        Nd4j.gemm(enc, x, w.z, false, true, 1.0, 0.0);
+        int blocks = encBlock.length;
+        if (blocks == 1) {
+            Nd4j.gemm(enc, x, w.z, false, true, 1.0, 0.0);
+        } else {
+            parallel(blocks, t -> Nd4j.gemm(encBlock[t], x, w.zBlock[t], false, true, 1.0, 0.0));
+        }
         foldedToDomainMajor(w, b);
         double loss = forwardBackwardHead(w, b, labels);
         scatterFoldedGradient(w, b);
-        Nd4j.gemm(w.dz, x, vEnc, false, false, 1.0, cfg.momentum());
-        update();
+        double mu = cfg.momentum();
+        if (blocks == 1) {
+            Nd4j.gemm(w.dz, x, vEnc, false, false, 1.0, mu);
+            update();
+        } else {
+            // each block: its rows of the encoder momenta, then its rows of p -= lr v; the caller also the rest
+            double lr = cfg.learningRate();
+            parallel(blocks, t -> {
+                Nd4j.gemm(w.dzBlock[t], x, vEncBlock[t], false, false, 1.0, mu);
+                Nd4j.getBlasWrapper().level1().axpy(encBlockFlat[t].length(), -lr, vEncBlockFlat[t], encBlockFlat[t]);
+                if (t == 0) {
+                    biasMomenta();
+                    Nd4j.getBlasWrapper().level1().axpy(restFlat.length(), -lr, vRestFlat, restFlat);
+                }
+            });
+        }
         return loss;
     }
 
@@ -411,13 +638,34 @@ public final class KPathModel {
         int b = checkBatch(xd, labels, m);
         Work w = work(b);
         INDArray x3 = xd.reshape('c', m, b, d);
-        Nd4j.exec(new Mmul(x3, enc3, w.zp3, 1.0, 0.0, MMulTranspose.builder().transposeB(true).build()));
+        int blocks = enc3Block.length;
+        if (blocks == 1) {
+            Nd4j.exec(new Mmul(x3, enc3, w.zp3, 1.0, 0.0, MMulTranspose.builder().transposeB(true).build()));
+        } else {
+            parallel(blocks, t -> Nd4j.exec(new Mmul(domains(x3, t), enc3Block[t], domains(w.zp3, t), 1.0, 0.0,
+                    MMulTranspose.builder().transposeB(true).build())));
+        }
         addEncoderBias(w, b);
         double loss = forwardBackwardHead(w, b, labels);
         accumulateEncoderBiasGradient(w, b);
-        Nd4j.exec(new Mmul(w.dzp3, x3, vEnc3, 1.0, cfg.momentum(), MMulTranspose.builder().transposeA(true).build()));
+        double mu = cfg.momentum();
+        if (blocks == 1) {
+            Nd4j.exec(new Mmul(w.dzp3, x3, vEnc3, 1.0, mu, MMulTranspose.builder().transposeA(true).build()));
+        } else {
+            parallel(blocks, t -> Nd4j.exec(new Mmul(domains(w.dzp3, t), domains(x3, t), vEnc3Block[t], 1.0, mu,
+                    MMulTranspose.builder().transposeA(true).build())));
+        }
         update();
         return loss;
+    }
+
+    /** Domains [domSplit[t], domSplit[t+1]) of a contiguous [M x r x q] array, as a view. */
+    private INDArray domains(INDArray a3, int t) {
+        long r = a3.size(1);
+        long q = a3.size(2);
+        int i0 = domSplit[t];
+        return Nd4j.create(a3.data(), new long[] {domSplit[t + 1] - i0, r, q}, new long[] {r * q, q, 1},
+                a3.offset() + i0 * r * q, 'c', a3.dataType());
     }
 
     private int checkBatch(INDArray x, int[] labels, int copies) {
@@ -588,11 +836,21 @@ public final class KPathModel {
 
     /** Bias momenta in Java, then p -= lr v over the whole flat parameter array with one axpy. */
     private void update() {
+        biasMomenta();
+        double lr = cfg.learningRate();
+        if (flatBlock.length == 1) {
+            Nd4j.getBlasWrapper().level1().axpy(total, -lr, velocity, params);
+        } else {
+            parallel(flatBlock.length, t ->
+                    Nd4j.getBlasWrapper().level1().axpy(flatBlock[t].length(), -lr, vFlatBlock[t], flatBlock[t]));
+        }
+    }
+
+    private void biasMomenta() {
         double mu = cfg.momentum();
         momentum(oEncBias, gEncBias, mu);
         momentum(oHidBias, gHidBias, mu);
         momentum(oDecBias, gDecBias, mu);
-        Nd4j.getBlasWrapper().level1().axpy(total, -cfg.learningRate(), velocity, params);
     }
 
     private void momentum(int offset, double[] g, double mu) {
@@ -739,6 +997,9 @@ public final class KPathModel {
         final Nio dzpNio;
         final Nio dzNio;
         final double[] prob = new double[c];
+        /** Row blocks of z and dz matching the encoder blocks. */
+        final INDArray[] zBlock;
+        final INDArray[] dzBlock;
 
         Work(int b) {
             z = Nd4j.create(type, (long) m * h, b);
@@ -769,6 +1030,14 @@ public final class KPathModel {
             duNio = Nio.of(du);
             dzpNio = Nio.of(dzp);
             dzNio = Nio.of(dz);
+            zBlock = new INDArray[encBlock.length];
+            dzBlock = new INDArray[encBlock.length];
+            for (int t = 0; t < encBlock.length; t++) {
+                int r0 = encSplit[t];
+                int rows = encSplit[t + 1] - r0;
+                zBlock[t] = view(z, r0 * b, rows, b);
+                dzBlock[t] = view(dz, r0 * b, rows, b);
+            }
         }
     }
 }

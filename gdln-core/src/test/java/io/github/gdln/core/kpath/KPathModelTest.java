@@ -355,6 +355,63 @@ class KPathModelTest {
         assertThat(model.parameters().dataType()).isEqualTo(DataType.FLOAT);
     }
 
+    /**
+     * The row-block split over threads must not change any number: every block's gemm and axpy is the one-thread
+     * computation restricted to its rows (blocks start at multiples of 64 elements, so the BLAS kernels block them
+     * the same way). Compared bit for bit, float and double, folded and per-domain paths, 1, 2 and 3 threads.
+     */
+    @Test
+    void threadCountDoesNotChangeAnyNumber() {
+        int m = 5;
+        int d = 50;
+        int h = 64;
+        int c = 5;
+        int b = 4;
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (boolean perDomain : new boolean[] {false, true}) {
+                KPathConfig cfg = new KPathConfig(m, d, h, c, b, type, 1.0, 0.05, 0.9, 7L);
+                boolean[][] gate = kPlusMod(m, 2, 1);
+                int[][] maps = labelMaps(m, c, 3);
+                KPathModel[] models = {new KPathModel(cfg, gate, maps, 1), new KPathModel(cfg, gate, maps, 2),
+                    new KPathModel(cfg, gate, maps, 3)};
+                Random rnd = new Random(13);
+                for (int step = 0; step < 4; step++) {
+                    INDArray x = Nd4j.createFromArray(randomImages(perDomain ? m * b : b, d, rnd)).castTo(type);
+                    int[] labels = randomLabels(b, c, rnd);
+                    double[] losses = new double[models.length];
+                    for (int k = 0; k < models.length; k++) {
+                        losses[k] = perDomain ? models[k].trainPerDomain(x, labels) : models[k].train(x, labels);
+                    }
+                    for (int k = 1; k < models.length; k++) {
+                        String what = type + (perDomain ? " per-domain" : " folded") + " threads " + models[k].threads()
+                                + " step " + step;
+                        assertThat(losses[k]).as(what).isEqualTo(losses[0]);
+                        assertThat(models[k].parameters().toDoubleVector()).as(what)
+                                .isEqualTo(models[0].parameters().toDoubleVector());
+                        assertThat(models[k].momenta().toDoubleVector()).as(what)
+                                .isEqualTo(models[0].momenta().toDoubleVector());
+                    }
+                }
+                assertThat(models[1].threads()).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void splitBlocksAreAlignedAndCoverTheRange() {
+        assertThat(KPathModel.split(5120, 2, 64)).containsExactly(0, 2560, 5120);
+        assertThat(KPathModel.split(320, 3, 64)).containsExactly(0, 128, 192, 320);
+        assertThat(KPathModel.split(100, 2, 64)).containsExactly(0, 100);
+        assertThat(KPathModel.split(24, 2, 64)).containsExactly(0, 24);
+        assertThat(KPathModel.split(7, 4, 1)).containsExactly(0, 1, 3, 5, 7);
+        int[] flat = KPathModel.split(4_087_313, 2, 64);
+        assertThat(flat).hasSize(3);
+        assertThat(flat[1] % 64).isZero();
+        assertThat(KPathModel.defaultThreads()).isBetween(1, 2);
+        assertThatThrownBy(() -> new KPathModel(tiny(0.1, 0.9), kPlusMod(M, 2, 1), labelMaps(M, C, 3), 0))
+                .hasMessageContaining("threads").hasMessageContaining("0");
+    }
+
     @Test
     void invalidArgumentsAreNamed() {
         assertThatThrownBy(() -> new KPathConfig(0, D, H, C, B, DataType.DOUBLE, 1, 0.1, 0.9, 1))
