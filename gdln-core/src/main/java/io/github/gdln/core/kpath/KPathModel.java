@@ -47,14 +47,20 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * computes all M² pathways.
  *
  * <p><b>Threads.</b> ND4J runs single-threaded ({@code OMP_NUM_THREADS=1}, see {@link Threading}); the second core is
- * used by Java threads over independent blocks instead. With {@code threads > 1} (default
- * {@link #defaultThreads()} = min(2, available processors)) the two encoder gemms, the forward {@code Z^T = E x^T}
- * and the momentum gemm {@code v_E = mu v_E + dZ^T x}, are split by row blocks of the [M*H x D] encoder matrix, and
- * the update {@code p -= lr v} by blocks of the flat arrays; each block is one single-threaded ND4J op on views, run
- * by the caller and by {@code threads - 1} daemon workers created once per model (they exit when idle). Blocks start
- * at multiples of 64 rows (elements), so each op is the one-thread computation restricted to its rows: every number
- * is bit-for-bit the same for every thread count (a test asserts it). On the 2-core benchmark machine this took the
- * M = 40 step from ~760 to ~1100 images/s (gdln-benchmarks/README.md).
+ * used by Java threads over independent blocks instead. A step is cut into {@link #BLOCKS} = 2 blocks of input domains
+ * ({@code [0, M/2)} and {@code [M/2, M)}): each block runs its part of the encoder forward gemm (its rows of the
+ * [M*H x D] matrix), the hidden layer, its trained decoders, the cross-entropy and the backward pass on row views of
+ * the step's buffers, one single-threaded ND4J op after another. A second phase of two tasks runs each block's rows
+ * of the encoder momentum gemm and of {@code E -= lr v_E}, plus one of the reductions over all domains each (decoder
+ * momenta; W momenta and the bias gradients); the caller then updates the rest (W, decoders, biases: 1.7 % of the
+ * parameters at M = 40) with one axpy. With {@code threads >= 2} (default
+ * {@link #defaultThreads()} = min(2, available processors)) the caller runs one block and a daemon worker, created
+ * once per model and exiting when idle, the other; with one thread the caller runs both. The block structure does
+ * not depend on the thread count, so every number is bit-for-bit the same for 1, 2 or more threads (a test asserts
+ * it); it is fixed rather than per-thread because a BLAS gemm over a row block does not in general round exactly
+ * like the same rows inside the whole gemm (measured: OpenBLAS 0.3.19 here, [5120 x 784] x [784 x 8] split at row
+ * 2560). On the 2-core benchmark machine two threads took the M = 40 step from ~760 to ~1400 images/s
+ * (gdln-benchmarks/README.md).
  *
  * <p>Not thread-safe: one model is trained by one calling thread at a time.
  */
@@ -103,25 +109,21 @@ public final class KPathModel {
     private final Map<Integer, Work> work = new HashMap<>();
 
     private final int threads;
-    /** Worker threads of the row-block split (threads - 1 of them, created on first use); null when one block. */
+    /** Worker threads running blocks (min(threads, BLOCKS) - 1 of them, created on first use); null: one thread. */
     private final ThreadPoolExecutor pool;
-    /** Row boundaries of the encoder blocks: block t is rows [encSplit[t], encSplit[t+1]) of the [M*H x D] matrix. */
-    private final int[] encSplit;
-    private final INDArray[] encBlock;
-    private final INDArray[] vEncBlock;
-    private final INDArray[] encBlockFlat;
-    private final INDArray[] vEncBlockFlat;
-    /** Domain boundaries of the per-domain path's blocks (input domains [domSplit[t], domSplit[t+1])). */
+    /** Blocks of input domains of a step: block t is domains [domSplit[t], domSplit[t+1]). */
     private final int[] domSplit;
-    private final INDArray[] enc3Block;
-    private final INDArray[] vEnc3Block;
-    /** Parameters and momenta after the encoders, [oHid, total), updated by the calling thread. */
+    private final int domBlocks;
+    /** Encoder rows and encoder momenta of each domain block, [n*H x D] and [n x H x D]. */
+    private final INDArray[] encDom;
+    private final INDArray[] vEncDom;
+    private final INDArray[] enc3Dom;
+    private final INDArray[] vEnc3Dom;
+    private final INDArray[] encDomFlat;
+    private final INDArray[] vEncDomFlat;
+    /** Parameters and momenta after the encoders, [oHid, total): updated by the caller at the end of a step. */
     private final INDArray restFlat;
     private final INDArray vRestFlat;
-    /** Aligned halves (blocks) of the whole flat vectors, for the per-domain path's update. */
-    private final int[] flatSplit;
-    private final INDArray[] flatBlock;
-    private final INDArray[] vFlatBlock;
 
     /**
      * Creates and initialises a model: weights Xavier-uniform with {@code cfg.gain()} from {@code cfg.seed()} (in the
@@ -136,9 +138,9 @@ public final class KPathModel {
     }
 
     /**
-     * Creates and initialises a model that splits the encoder work of a step over {@code threads} Java threads (the
-     * caller and {@code threads - 1} workers); see the class javadoc. Every number computed is the same for every
-     * thread count.
+     * Creates and initialises a model whose steps run their {@link #BLOCKS} blocks on up to {@code threads} Java
+     * threads (the caller and {@code min(threads, BLOCKS) - 1} workers); see the class javadoc. Every number computed
+     * is the same for every thread count.
      *
      * @param cfg       sizes and hyper-parameters
      * @param gate      M x M, {@code gate[i][j]} true when pathway (i, j) is trained; at least one must be
@@ -239,56 +241,40 @@ public final class KPathModel {
         gDecBias = new double[m * c];
 
         this.threads = threads;
-        encSplit = split(m * h, threads, ROW_ALIGN);
-        int eb = encSplit.length - 1;
-        encBlock = new INDArray[eb];
-        vEncBlock = new INDArray[eb];
-        encBlockFlat = new INDArray[eb];
-        vEncBlockFlat = new INDArray[eb];
-        for (int t = 0; t < eb; t++) {
-            int r0 = encSplit[t];
-            int rows = encSplit[t + 1] - r0;
-            encBlock[t] = view(params, oEnc + r0 * d, rows, d);
-            vEncBlock[t] = view(velocity, oEnc + r0 * d, rows, d);
-            encBlockFlat[t] = view(params, oEnc + r0 * d, (long) rows * d);
-            vEncBlockFlat[t] = view(velocity, oEnc + r0 * d, (long) rows * d);
-        }
-        domSplit = split(m, threads, 1);
-        int db = domSplit.length - 1;
-        enc3Block = new INDArray[db];
-        vEnc3Block = new INDArray[db];
-        for (int t = 0; t < db; t++) {
+        domSplit = split(m, BLOCKS, 1);
+        domBlocks = domSplit.length - 1;
+        encDom = new INDArray[domBlocks];
+        vEncDom = new INDArray[domBlocks];
+        enc3Dom = new INDArray[domBlocks];
+        vEnc3Dom = new INDArray[domBlocks];
+        encDomFlat = new INDArray[domBlocks];
+        vEncDomFlat = new INDArray[domBlocks];
+        for (int t = 0; t < domBlocks; t++) {
             int i0 = domSplit[t];
             int n = domSplit[t + 1] - i0;
-            enc3Block[t] = view(params, oEnc + i0 * h * d, n, h, d);
-            vEnc3Block[t] = view(velocity, oEnc + i0 * h * d, n, h, d);
+            encDom[t] = view(params, oEnc + i0 * h * d, (long) n * h, d);
+            vEncDom[t] = view(velocity, oEnc + i0 * h * d, (long) n * h, d);
+            enc3Dom[t] = view(params, oEnc + i0 * h * d, n, h, d);
+            vEnc3Dom[t] = view(velocity, oEnc + i0 * h * d, n, h, d);
+            encDomFlat[t] = view(params, oEnc + i0 * h * d, (long) n * h * d);
+            vEncDomFlat[t] = view(velocity, oEnc + i0 * h * d, (long) n * h * d);
         }
         restFlat = view(params, oHid, total - oHid);
         vRestFlat = view(velocity, oHid, total - oHid);
-        flatSplit = split(total, threads, FLAT_ALIGN);
-        int fb = flatSplit.length - 1;
-        flatBlock = new INDArray[fb];
-        vFlatBlock = new INDArray[fb];
-        for (int t = 0; t < fb; t++) {
-            flatBlock[t] = view(params, flatSplit[t], flatSplit[t + 1] - flatSplit[t]);
-            vFlatBlock[t] = view(velocity, flatSplit[t], flatSplit[t + 1] - flatSplit[t]);
-        }
-        pool = Math.max(eb, Math.max(db, fb)) > 1 ? newPool(threads - 1) : null;
+        pool = threads > 1 ? newPool(Math.min(threads, BLOCKS) - 1) : null;
         initialise();
     }
 
     /**
-     * Row blocks of an encoder split start at multiples of this many rows: then every block's first element sits at a
-     * multiple of 64 elements of the flat arrays whatever D is, so the vectorised BLAS kernels block a split range
-     * exactly as they block the whole one (and a block has at least one full gemm tile of rows).
+     * Blocks of a step, whatever the thread count: the input domains in two halves (phase 1 of the step), the flat
+     * update in two halves. The numbers depend on this block structure (a BLAS gemm over a row block does not in
+     * general round like the same rows inside a larger gemm), never on how many threads run the blocks.
      */
-    static final int ROW_ALIGN = 64;
-    /** Split points of the flat update are multiples of this many elements (see {@link #ROW_ALIGN}). */
-    static final int FLAT_ALIGN = 64;
+    static final int BLOCKS = 2;
 
     /**
      * Default threads per step: {@code min(2, available processors)}. On the 2-core benchmark machine the second
-     * thread runs half of the encoder gemms and of the update (see gdln-benchmarks/README.md, threading).
+     * thread runs the second block of input domains and half of the update (gdln-benchmarks/README.md, threading).
      */
     public static int defaultThreads() {
         return Math.min(2, Runtime.getRuntime().availableProcessors());
@@ -343,12 +329,14 @@ public final class KPathModel {
     }
 
     /**
-     * Runs {@code task(0 .. blocks-1)}: block 0 on the calling thread, the others on the workers, and returns when all
-     * are done (also when one fails: no worker is left writing into the model's arrays). Blocks touch disjoint rows.
+     * Runs {@code task(0 .. blocks-1)}: block 0 on the calling thread, the others on the workers (all on the caller
+     * when there are no workers), and returns when all are done (also when one fails: no worker is left writing into the model's arrays). Blocks touch disjoint rows.
      */
     private void parallel(int blocks, Block task) {
-        if (blocks == 1) {
-            task.run(0);
+        if (blocks == 1 || pool == null) {
+            for (int t = 0; t < blocks; t++) {
+                task.run(t);
+            }
             return;
         }
         Future<?>[] futures = new Future<?>[blocks - 1];
@@ -598,33 +586,7 @@ public final class KPathModel {
      */
     public double train(INDArray x, int[] labels) {
         int b = checkBatch(x, labels, 1);
-        Work w = work(b);
-        int blocks = encBlock.length;
-        if (blocks == 1) {
-            Nd4j.gemm(enc, x, w.z, false, true, 1.0, 0.0);
-        } else {
-            parallel(blocks, t -> Nd4j.gemm(encBlock[t], x, w.zBlock[t], false, true, 1.0, 0.0));
-        }
-        foldedToDomainMajor(w, b);
-        double loss = forwardBackwardHead(w, b, labels);
-        scatterFoldedGradient(w, b);
-        double mu = cfg.momentum();
-        if (blocks == 1) {
-            Nd4j.gemm(w.dz, x, vEnc, false, false, 1.0, mu);
-            update();
-        } else {
-            // each block: its rows of the encoder momenta, then its rows of p -= lr v; the caller also the rest
-            double lr = cfg.learningRate();
-            parallel(blocks, t -> {
-                Nd4j.gemm(w.dzBlock[t], x, vEncBlock[t], false, false, 1.0, mu);
-                Nd4j.getBlasWrapper().level1().axpy(encBlockFlat[t].length(), -lr, vEncBlockFlat[t], encBlockFlat[t]);
-                if (t == 0) {
-                    biasMomenta();
-                    Nd4j.getBlasWrapper().level1().axpy(restFlat.length(), -lr, vRestFlat, restFlat);
-                }
-            });
-        }
-        return loss;
+        return step(work(b), b, x, null, labels);
     }
 
     /**
@@ -636,27 +598,72 @@ public final class KPathModel {
      */
     public double trainPerDomain(INDArray xd, int[] labels) {
         int b = checkBatch(xd, labels, m);
-        Work w = work(b);
-        INDArray x3 = xd.reshape('c', m, b, d);
-        int blocks = enc3Block.length;
-        if (blocks == 1) {
-            Nd4j.exec(new Mmul(x3, enc3, w.zp3, 1.0, 0.0, MMulTranspose.builder().transposeB(true).build()));
-        } else {
-            parallel(blocks, t -> Nd4j.exec(new Mmul(domains(x3, t), enc3Block[t], domains(w.zp3, t), 1.0, 0.0,
-                    MMulTranspose.builder().transposeB(true).build())));
-        }
-        addEncoderBias(w, b);
-        double loss = forwardBackwardHead(w, b, labels);
-        accumulateEncoderBiasGradient(w, b);
+        return step(work(b), b, null, xd.reshape('c', m, b, d), labels);
+    }
+
+    /**
+     * The step. Phase 1, per block of input domains (in parallel): encoder forward, hidden layer, trained decoders,
+     * cross-entropy, backward down to dZ. Phase 2, two tasks: each block's encoder momenta (gemm with beta = mu) and
+     * encoder update {@code E -= lr v_E}; task 0 also the decoder momenta, task 1 the W momenta and the bias
+     * gradients and momenta. Then the caller updates everything after the encoders with one axpy.
+     *
+     * @param x  raw batch [b x D] (folded permutation domains), or null
+     * @param x3 per-domain batch [M x b x D] when x is null
+     */
+    private double step(Work w, int b, INDArray x, INDArray x3, int[] labels) {
         double mu = cfg.momentum();
-        if (blocks == 1) {
-            Nd4j.exec(new Mmul(w.dzp3, x3, vEnc3, 1.0, mu, MMulTranspose.builder().transposeA(true).build()));
-        } else {
-            parallel(blocks, t -> Nd4j.exec(new Mmul(domains(w.dzp3, t), domains(x3, t), vEnc3Block[t], 1.0, mu,
-                    MMulTranspose.builder().transposeA(true).build())));
+        parallel(domBlocks, t -> {
+            Blk k = w.blk[t];
+            int i0 = domSplit[t];
+            int i1 = domSplit[t + 1];
+            if (x != null) {
+                Nd4j.gemm(encDom[t], x, k.z, false, true, 1.0, 0.0);
+                foldedToDomainMajor(w, b, i0, i1);
+            } else {
+                Nd4j.exec(new Mmul(domains(x3, t), enc3Dom[t], k.zp3, 1.0, 0.0,
+                        MMulTranspose.builder().transposeB(true).build()));
+                addEncoderBias(w, b, i0, i1);
+            }
+            Nd4j.gemm(k.zp, hid, k.u, false, true, 1.0, 0.0);
+            k.u.addiRowVector(hidBiasRow);
+            Nd4j.pullRows(decExt, k.fg, 1, k.gather);
+            Nd4j.exec(k.mmulLogits);
+            crossEntropyAndGradient(w, k, b, labels, i0, i1);
+            Nd4j.exec(k.mmulDecGrad);
+            Nd4j.exec(k.mmulHiddenGrad);
+            Nd4j.gemm(k.du, hid, k.dzp, false, false, 1.0, 0.0);
+            if (x != null) {
+                scatterFoldedGradient(w, b, i0, i1);
+            } else {
+                accumulateEncoderBiasGradient(w, b, i0, i1);
+            }
+        });
+        double lr = cfg.learningRate();
+        parallel(BLOCKS, t -> {
+            if (t < domBlocks) {
+                if (x != null) {
+                    Nd4j.gemm(w.blk[t].dz, x, vEncDom[t], false, false, 1.0, mu);
+                } else {
+                    Nd4j.exec(new Mmul(w.blk[t].dzp3, domains(x3, t), vEnc3Dom[t], 1.0, mu,
+                            MMulTranspose.builder().transposeA(true).build()));
+                }
+                Nd4j.getBlasWrapper().level1().axpy(encDomFlat[t].length(), -lr, vEncDomFlat[t], encDomFlat[t]);
+            }
+            if (t == 0) {
+                Nd4j.pullRows(w.dfg, w.dfcol, 1, gatherBack);
+                Nd4j.gemm(w.ones, w.dfcolFlat, vDecRow, false, false, 1.0, mu);
+            } else {
+                Nd4j.gemm(w.du, w.zp, vHid, true, false, 1.0, mu);
+                hiddenAndDecoderBiasGradients(w, b);
+                biasMomenta();
+            }
+        });
+        Nd4j.getBlasWrapper().level1().axpy(restFlat.length(), -lr, vRestFlat, restFlat);
+        double loss = 0;
+        for (int i = 0; i < m; i++) {
+            loss += w.lossSum[i];
         }
-        update();
-        return loss;
+        return loss / ((double) b * trainedPairs);
     }
 
     /** Domains [domSplit[t], domSplit[t+1]) of a contiguous [M x r x q] array, as a view. */
@@ -666,6 +673,13 @@ public final class KPathModel {
         int i0 = domSplit[t];
         return Nd4j.create(a3.data(), new long[] {domSplit[t + 1] - i0, r, q}, new long[] {r * q, q, 1},
                 a3.offset() + i0 * r * q, 'c', a3.dataType());
+    }
+
+    /** Rows [r0, r1) of a contiguous 'c' matrix, as a view. */
+    private static INDArray rows(INDArray a, long r0, long r1) {
+        long q = a.size(1);
+        return Nd4j.create(a.data(), new long[] {r1 - r0, q}, new long[] {q, 1}, a.offset() + r0 * q, 'c',
+                a.dataType());
     }
 
     private int checkBatch(INDArray x, int[] labels, int copies) {
@@ -695,11 +709,11 @@ public final class KPathModel {
         return work.computeIfAbsent(b, Work::new);
     }
 
-    /** zp[i, s, k] = zt[i*H + k, s] + b_i[k] (zt = E x^T is [M*H x b]). */
-    private void foldedToDomainMajor(Work w, int b) {
+    /** zp[i, s, k] = zt[i*H + k, s] + b_i[k] for domains [i0, i1) (zt = E x^T is [M*H x b]). */
+    private void foldedToDomainMajor(Work w, int b, int i0, int i1) {
         Nio z = w.zNio;
         Nio zp = w.zpNio;
-        for (int i = 0; i < m; i++) {
+        for (int i = i0; i < i1; i++) {
             int biasBase = oEncBias + i * h;
             for (int k = 0; k < h; k++) {
                 int src = (i * h + k) * b;
@@ -711,9 +725,9 @@ public final class KPathModel {
         }
     }
 
-    private void addEncoderBias(Work w, int b) {
+    private void addEncoderBias(Work w, int b, int i0, int i1) {
         Nio zp = w.zpNio;
-        for (int i = 0; i < m; i++) {
+        for (int i = i0; i < i1; i++) {
             int biasBase = oEncBias + i * h;
             for (int s = 0; s < b; s++) {
                 int dst = (i * b + s) * h;
@@ -725,44 +739,16 @@ public final class KPathModel {
     }
 
     /**
-     * Hidden layer, trained decoders, cross-entropy and the backward pass down to dZp; accumulates the momenta of W,
-     * the decoders, c and d. Leaves dZp in {@code w.dzp} and returns the loss.
+     * Softmax cross-entropy over the trained pairs of input domains [i0, i1): writes dL/dlogits in place of the
+     * logits and each domain's loss sum to {@code w.lossSum[i]}.
      */
-    private double forwardBackwardHead(Work w, int b, int[] labels) {
-        double mu = cfg.momentum();
-        Nd4j.gemm(w.zp, hid, w.u, false, true, 1.0, 0.0);
-        w.u.addiRowVector(hidBiasRow);
-        Nd4j.pullRows(decExt, w.fg, 1, gatherDecoders);
-        Nd4j.exec(w.mmulLogits);
-        double loss = crossEntropyAndGradient(w, b, labels);
-        Nd4j.exec(w.mmulDecGrad);
-        Nd4j.exec(w.mmulHiddenGrad);
-        Nd4j.pullRows(w.dfg, w.dfcol, 1, gatherBack);
-        Nd4j.gemm(w.ones, w.dfcolFlat, vDecRow, false, false, 1.0, mu);
-        Nd4j.gemm(w.du, w.zp, vHid, true, false, 1.0, mu);
-        Nd4j.gemm(w.du, hid, w.dzp, false, false, 1.0, 0.0);
-        // hidden bias gradient: column sums of dU
-        java.util.Arrays.fill(gHidBias, 0.0);
-        Nio du = w.duNio;
-        int rows = m * b;
-        for (int r = 0; r < rows; r++) {
-            int base = r * h;
-            for (int k = 0; k < h; k++) {
-                gHidBias[k] += du.get(base + k);
-            }
-        }
-        return loss;
-    }
-
-    /** Softmax cross-entropy over trained pairs; writes dL/dlogits in place of the logits and the decoder-bias grad. */
-    private double crossEntropyAndGradient(Work w, int b, int[] labels) {
+    private void crossEntropyAndGradient(Work w, Blk blk, int b, int[] labels, int i0, int i1) {
         Nio y = w.yNio;
         double scale = 1.0 / ((double) b * trainedPairs);
-        double[] p = w.prob;
-        java.util.Arrays.fill(gDecBias, 0.0);
-        double loss = 0;
+        double[] p = blk.prob;
         int kc = kRow * c;
-        for (int i = 0; i < m; i++) {
+        for (int i = i0; i < i1; i++) {
+            double loss = 0;
             for (int s = 0; s < b; s++) {
                 int rowBase = (i * b + s) * kc;
                 for (int k = 0; k < kRow; k++) {
@@ -790,23 +776,52 @@ public final class KPathModel {
                     int t = labelMaps[j][labels[s]];
                     loss += Math.log(sum) - Math.log(p[t]);
                     double inv = 1.0 / sum;
+                    for (int q = 0; q < c; q++) {
+                        y.set(base + q, (p[q] * inv - (q == t ? 1.0 : 0.0)) * scale);
+                    }
+                }
+            }
+            w.lossSum[i] = loss;
+        }
+    }
+
+    /** Hidden-bias gradient (column sums of dU) and decoder-bias gradient (sums of dL/dlogits per output domain). */
+    private void hiddenAndDecoderBiasGradients(Work w, int b) {
+        java.util.Arrays.fill(gHidBias, 0.0);
+        Nio du = w.duNio;
+        int rows = m * b;
+        for (int r = 0; r < rows; r++) {
+            int base = r * h;
+            for (int k = 0; k < h; k++) {
+                gHidBias[k] += du.get(base + k);
+            }
+        }
+        java.util.Arrays.fill(gDecBias, 0.0);
+        Nio y = w.yNio;
+        int kc = kRow * c;
+        for (int i = 0; i < m; i++) {
+            for (int s = 0; s < b; s++) {
+                int rowBase = (i * b + s) * kc;
+                for (int k = 0; k < kRow; k++) {
+                    int j = trainedOut[i][k];
+                    if (j < 0) {
+                        continue;
+                    }
+                    int base = rowBase + k * c;
                     int gb = j * c;
                     for (int q = 0; q < c; q++) {
-                        double g = (p[q] * inv - (q == t ? 1.0 : 0.0)) * scale;
-                        y.set(base + q, g);
-                        gDecBias[gb + q] += g;
+                        gDecBias[gb + q] += y.get(base + q);
                     }
                 }
             }
         }
-        return loss * scale;
     }
 
-    /** dzt[i*H + k, s] = dzp[i, s, k]; also the encoder-bias gradient. */
-    private void scatterFoldedGradient(Work w, int b) {
+    /** dzt[i*H + k, s] = dzp[i, s, k] for domains [i0, i1); also their encoder-bias gradients. */
+    private void scatterFoldedGradient(Work w, int b, int i0, int i1) {
         Nio dzp = w.dzpNio;
         Nio dz = w.dzNio;
-        for (int i = 0; i < m; i++) {
+        for (int i = i0; i < i1; i++) {
             for (int k = 0; k < h; k++) {
                 int dst = (i * h + k) * b;
                 double sum = 0;
@@ -820,10 +835,10 @@ public final class KPathModel {
         }
     }
 
-    private void accumulateEncoderBiasGradient(Work w, int b) {
+    private void accumulateEncoderBiasGradient(Work w, int b, int i0, int i1) {
         Nio dzp = w.dzpNio;
-        java.util.Arrays.fill(gEncBias, 0.0);
-        for (int i = 0; i < m; i++) {
+        java.util.Arrays.fill(gEncBias, i0 * h, i1 * h, 0.0);
+        for (int i = i0; i < i1; i++) {
             int gb = i * h;
             for (int s = 0; s < b; s++) {
                 int src = (i * b + s) * h;
@@ -831,18 +846,6 @@ public final class KPathModel {
                     gEncBias[gb + k] += dzp.get(src + k);
                 }
             }
-        }
-    }
-
-    /** Bias momenta in Java, then p -= lr v over the whole flat parameter array with one axpy. */
-    private void update() {
-        biasMomenta();
-        double lr = cfg.learningRate();
-        if (flatBlock.length == 1) {
-            Nd4j.getBlasWrapper().level1().axpy(total, -lr, velocity, params);
-        } else {
-            parallel(flatBlock.length, t ->
-                    Nd4j.getBlasWrapper().level1().axpy(flatBlock[t].length(), -lr, vFlatBlock[t], flatBlock[t]));
         }
     }
 
@@ -975,69 +978,89 @@ public final class KPathModel {
     private final class Work {
         final INDArray z;
         final INDArray zp;
-        final INDArray zp3;
-        final INDArray u;
-        final INDArray fg;
         final INDArray y;
         final INDArray dfg;
         final INDArray dfcol;
         final INDArray dfcolFlat;
         final INDArray ones;
         final INDArray du;
-        final INDArray dzp;
-        final INDArray dzp3;
-        final INDArray dz;
-        final Mmul mmulLogits;
-        final Mmul mmulDecGrad;
-        final Mmul mmulHiddenGrad;
         final Nio zNio;
         final Nio zpNio;
         final Nio yNio;
         final Nio duNio;
         final Nio dzpNio;
         final Nio dzNio;
-        final double[] prob = new double[c];
-        /** Row blocks of z and dz matching the encoder blocks. */
-        final INDArray[] zBlock;
-        final INDArray[] dzBlock;
+        /** Loss sum of each input domain's trained pairs. */
+        final double[] lossSum = new double[m];
+        /** Views and ops of each block of input domains. */
+        final Blk[] blk;
 
         Work(int b) {
             z = Nd4j.create(type, (long) m * h, b);
             zp = Nd4j.create(type, (long) m * b, h);
-            zp3 = zp.reshape('c', m, b, h);
-            u = Nd4j.create(type, (long) m * b, h);
-            INDArray u3 = u.reshape('c', m, b, h);
-            fg = Nd4j.create(type, (long) m * kRow, (long) c * h);
-            INDArray fg3 = fg.reshape('c', m, (long) kRow * c, h);
+            INDArray u = Nd4j.create(type, (long) m * b, h);
+            INDArray fg = Nd4j.create(type, (long) m * kRow, (long) c * h);
             y = Nd4j.create(type, (long) m * b, (long) kRow * c);
-            INDArray y3 = y.reshape('c', m, b, (long) kRow * c);
             dfg = Nd4j.create(type, (long) m * kRow + 1, (long) c * h);
-            INDArray dfg3 = view(dfg, 0, m, (long) kRow * c, h);
             dfcol = Nd4j.create(type, (long) kCol * m, (long) c * h);
             dfcolFlat = dfcol.reshape('c', kCol, (long) m * c * h);
             ones = Nd4j.ones(type, 1, kCol);
             du = Nd4j.create(type, (long) m * b, h);
-            INDArray du3 = du.reshape('c', m, b, h);
-            dzp = Nd4j.create(type, (long) m * b, h);
-            dzp3 = dzp.reshape('c', m, b, h);
-            dz = Nd4j.create(type, (long) m * h, b);
-            mmulLogits = new Mmul(u3, fg3, y3, 1.0, 0.0, MMulTranspose.builder().transposeB(true).build());
-            mmulDecGrad = new Mmul(y3, u3, dfg3, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
-            mmulHiddenGrad = new Mmul(y3, fg3, du3, 1.0, 0.0, MMulTranspose.builder().build());
+            INDArray dzp = Nd4j.create(type, (long) m * b, h);
+            INDArray dz = Nd4j.create(type, (long) m * h, b);
             zNio = Nio.of(z);
             zpNio = Nio.of(zp);
             yNio = Nio.of(y);
             duNio = Nio.of(du);
             dzpNio = Nio.of(dzp);
             dzNio = Nio.of(dz);
-            zBlock = new INDArray[encBlock.length];
-            dzBlock = new INDArray[encBlock.length];
-            for (int t = 0; t < encBlock.length; t++) {
-                int r0 = encSplit[t];
-                int rows = encSplit[t + 1] - r0;
-                zBlock[t] = view(z, r0 * b, rows, b);
-                dzBlock[t] = view(dz, r0 * b, rows, b);
+            blk = new Blk[domBlocks];
+            for (int t = 0; t < domBlocks; t++) {
+                int i0 = domSplit[t];
+                int i1 = domSplit[t + 1];
+                blk[t] = new Blk(b, i0, i1, z, zp, u, fg, y, dfg, du, dzp, dz);
             }
+        }
+    }
+
+    /** Input domains [i0, i1) of a step's buffers: row blocks of the Work arrays, and the batched ops over them. */
+    private final class Blk {
+        final INDArray z;
+        final INDArray zp;
+        final INDArray zp3;
+        final INDArray u;
+        final INDArray fg;
+        final INDArray du;
+        final INDArray dzp;
+        final INDArray dzp3;
+        final INDArray dz;
+        final int[] gather;
+        final Mmul mmulLogits;
+        final Mmul mmulDecGrad;
+        final Mmul mmulHiddenGrad;
+        final double[] prob = new double[c];
+
+        Blk(int b, int i0, int i1, INDArray zAll, INDArray zpAll, INDArray uAll, INDArray fgAll, INDArray yAll,
+                INDArray dfgAll, INDArray duAll, INDArray dzpAll, INDArray dzAll) {
+            int n = i1 - i0;
+            z = rows(zAll, (long) i0 * h, (long) i1 * h);
+            dz = rows(dzAll, (long) i0 * h, (long) i1 * h);
+            zp = rows(zpAll, (long) i0 * b, (long) i1 * b);
+            zp3 = zp.reshape('c', n, b, h);
+            u = rows(uAll, (long) i0 * b, (long) i1 * b);
+            INDArray u3 = u.reshape('c', n, b, h);
+            fg = rows(fgAll, (long) i0 * kRow, (long) i1 * kRow);
+            INDArray fg3 = fg.reshape('c', n, (long) kRow * c, h);
+            INDArray y3 = rows(yAll, (long) i0 * b, (long) i1 * b).reshape('c', n, b, (long) kRow * c);
+            INDArray dfg3 = rows(dfgAll, (long) i0 * kRow, (long) i1 * kRow).reshape('c', n, (long) kRow * c, h);
+            du = rows(duAll, (long) i0 * b, (long) i1 * b);
+            INDArray du3 = du.reshape('c', n, b, h);
+            dzp = rows(dzpAll, (long) i0 * b, (long) i1 * b);
+            dzp3 = dzp.reshape('c', n, b, h);
+            gather = java.util.Arrays.copyOfRange(gatherDecoders, i0 * kRow, i1 * kRow);
+            mmulLogits = new Mmul(u3, fg3, y3, 1.0, 0.0, MMulTranspose.builder().transposeB(true).build());
+            mmulDecGrad = new Mmul(y3, u3, dfg3, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
+            mmulHiddenGrad = new Mmul(y3, fg3, du3, 1.0, 0.0, MMulTranspose.builder().build());
         }
     }
 }

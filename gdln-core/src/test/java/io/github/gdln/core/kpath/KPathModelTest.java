@@ -356,17 +356,18 @@ class KPathModelTest {
     }
 
     /**
-     * The row-block split over threads must not change any number: every block's gemm and axpy is the one-thread
-     * computation restricted to its rows (blocks start at multiples of 64 elements, so the BLAS kernels block them
-     * the same way). Compared bit for bit, float and double, folded and per-domain paths, 1, 2 and 3 threads.
+     * The thread count must not change any number: the blocks of a step are fixed, threads only decide who runs them
+     * (a race on shared scratch, or a block structure that followed the thread count, would show here). Compared bit
+     * for bit, float and double, folded and per-domain paths, H a multiple of 16 and not, 1, 2 and 3 threads.
      */
     @Test
     void threadCountDoesNotChangeAnyNumber() {
         int m = 5;
-        int d = 50;
-        int h = 64;
         int c = 5;
         int b = 4;
+        for (int[] dh : new int[][] {{50, 64}, {23, 37}}) {
+        int d = dh[0];
+        int h = dh[1];
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             for (boolean perDomain : new boolean[] {false, true}) {
                 KPathConfig cfg = new KPathConfig(m, d, h, c, b, type, 1.0, 0.05, 0.9, 7L);
@@ -395,10 +396,12 @@ class KPathModelTest {
                 assertThat(models[1].threads()).isEqualTo(2);
             }
         }
+        }
     }
 
     @Test
     void splitBlocksAreAlignedAndCoverTheRange() {
+        assertThat(KPathModel.split(40, KPathModel.BLOCKS, 1)).containsExactly(0, 20, 40);
         assertThat(KPathModel.split(5120, 2, 64)).containsExactly(0, 2560, 5120);
         assertThat(KPathModel.split(320, 3, 64)).containsExactly(0, 128, 192, 320);
         assertThat(KPathModel.split(100, 2, 64)).containsExactly(0, 100);
