@@ -216,26 +216,7 @@ public final class AlignedInitializer {
             if (basis.size() == n) {
                 break;
             }
-            double[] v = c.clone();
-            double norm0 = norm(v);
-            for (int pass = 0; pass < 2; pass++) {
-                for (double[] b : basis) {
-                    double dot = 0;
-                    for (int k = 0; k < n; k++) {
-                        dot += v[k] * b[k];
-                    }
-                    for (int k = 0; k < n; k++) {
-                        v[k] -= dot * b[k];
-                    }
-                }
-            }
-            double norm = norm(v);
-            if (norm > 1e-8 * Math.max(1.0, norm0) && norm > 1e-12) {
-                for (int k = 0; k < n; k++) {
-                    v[k] /= norm;
-                }
-                basis.add(v);
-            }
+            Matrices.appendOrthonormal(basis, c, 1e-8);
         }
         double[][] m = new double[n][n];
         for (int a = 0; a < n; a++) {
@@ -244,13 +225,5 @@ public final class AlignedInitializer {
             }
         }
         return m;
-    }
-
-    private static double norm(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x * x;
-        }
-        return Math.sqrt(s);
     }
 }

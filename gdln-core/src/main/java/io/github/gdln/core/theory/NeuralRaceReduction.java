@@ -4,6 +4,7 @@ import io.github.gdln.api.LossKind;
 import io.github.gdln.core.engine.BoundTask;
 import io.github.gdln.core.engine.GatedNetwork;
 import io.github.gdln.core.graph.CompiledGraph;
+import io.github.gdln.core.util.Matrices;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -246,22 +247,7 @@ public final class NeuralRaceReduction {
                     bestCos = Math.max(bestCos, Math.abs(Dense.vdot(c, f)) / len);
                 }
                 if (bestCos < 1 - 1e-9 && tgt.size() < g.width(p.target())) {
-                    double[] r = c.clone();
-                    for (int pass = 0; pass < 2; pass++) {
-                        for (double[] f : tgt) {
-                            double d = Dense.vdot(r, f);
-                            for (int i = 0; i < r.length; i++) {
-                                r[i] -= d * f[i];
-                            }
-                        }
-                    }
-                    double rl = Dense.norm(r);
-                    if (rl > 1e-9 * len) {
-                        for (int i = 0; i < r.length; i++) {
-                            r[i] /= rl;
-                        }
-                        tgt.add(r);
-                    }
+                    Matrices.appendOrthonormal(tgt, c, 1e-9);
                 }
             }
         }
@@ -438,19 +424,7 @@ public final class NeuralRaceReduction {
                 }
             }
             if (bestCos < 1 - 1e-9 && tgt.size() < g.width(g.target(e))) {
-                double[] r = c.clone();
-                for (double[] f : tgt) {
-                    double d = Dense.vdot(r, f);
-                    for (int i = 0; i < r.length; i++) {
-                        r[i] -= d * f[i];
-                    }
-                }
-                double rl = Dense.norm(r);
-                if (rl > 1e-9 * len) {
-                    for (int i = 0; i < r.length; i++) {
-                        r[i] /= rl;
-                    }
-                    tgt.add(r);
+                if (Matrices.appendOrthonormal(tgt, c, 1e-9)) {
                     best = tgt.size() - 1;
                 }
             }

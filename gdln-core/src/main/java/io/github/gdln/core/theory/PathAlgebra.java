@@ -256,36 +256,28 @@ final class PathAlgebra {
     /** a (n×k) b (k×m). */
     static double[] mul(double[] a, int n, int k, double[] b, int m) {
         double[] c = new double[n * m];
+        addMul(c, 1, a, n, k, b, m);
+        return c;
+    }
+
+    /** c −= a (n×k) b (k×m). */
+    static void subMul(double[] c, double[] a, int n, int k, double[] b, int m) {
+        addMul(c, -1, a, n, k, b, m);
+    }
+
+    /** c += sign · a (n×k) b (k×m), sign = ±1 (exact, so both uses round as before). */
+    private static void addMul(double[] c, double sign, double[] a, int n, int k, double[] b, int m) {
         for (int i = 0; i < n; i++) {
             int ci = i * m;
             int ai = i * k;
             for (int l = 0; l < k; l++) {
-                double x = a[ai + l];
+                double x = sign * a[ai + l];
                 if (x == 0) {
                     continue;
                 }
                 int bl = l * m;
                 for (int j = 0; j < m; j++) {
                     c[ci + j] += x * b[bl + j];
-                }
-            }
-        }
-        return c;
-    }
-
-    /** c −= a (n×k) b (k×m). */
-    static void subMul(double[] c, double[] a, int n, int k, double[] b, int m) {
-        for (int i = 0; i < n; i++) {
-            int ci = i * m;
-            int ai = i * k;
-            for (int l = 0; l < k; l++) {
-                double x = a[ai + l];
-                if (x == 0) {
-                    continue;
-                }
-                int bl = l * m;
-                for (int j = 0; j < m; j++) {
-                    c[ci + j] -= x * b[bl + j];
                 }
             }
         }

@@ -56,6 +56,44 @@ public final class Matrices {
         return new SingularValueDecomposition(new Array2DRowRealMatrix(m, false)).getSingularValues();
     }
 
+    /**
+     * One Gram-Schmidt step: orthogonalises {@code candidate} against the orthonormal vectors in {@code basis}
+     * (two passes, for accuracy), and appends it normalised unless what is left is below {@code relTol} times its
+     * original length (numerically dependent). Returns whether it was appended. {@code candidate} is not modified.
+     */
+    public static boolean appendOrthonormal(java.util.List<double[]> basis, double[] candidate, double relTol) {
+        double[] v = candidate.clone();
+        double norm0 = norm(v);
+        for (int pass = 0; pass < 2; pass++) {
+            for (double[] b : basis) {
+                double dot = 0;
+                for (int k = 0; k < v.length; k++) {
+                    dot += v[k] * b[k];
+                }
+                for (int k = 0; k < v.length; k++) {
+                    v[k] -= dot * b[k];
+                }
+            }
+        }
+        double norm = norm(v);
+        if (!(norm > relTol * norm0) || norm == 0) {
+            return false;
+        }
+        for (int k = 0; k < v.length; k++) {
+            v[k] /= norm;
+        }
+        basis.add(v);
+        return true;
+    }
+
+    private static double norm(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
     /** Matrix product a b. */
     public static double[][] multiply(double[][] a, double[][] b) {
         return new Array2DRowRealMatrix(a, false).multiply(new Array2DRowRealMatrix(b, false)).getData();
