@@ -1,7 +1,7 @@
 package io.github.gdln.benchmarks;
 
-import io.github.gdln.core.kpath.KPathConfig;
-import io.github.gdln.core.kpath.KPathModel;
+import io.github.gdln.kpath.KPathConfig;
+import io.github.gdln.kpath.KPathModel;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;

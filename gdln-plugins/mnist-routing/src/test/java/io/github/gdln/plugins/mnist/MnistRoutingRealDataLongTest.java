@@ -1,11 +1,11 @@
 package io.github.gdln.plugins.mnist;
 
-import io.github.gdln.core.kpath.KPathRun;
+import io.github.gdln.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gdln.api.RoutingData;
 import io.github.gdln.api.TaskData;
-import io.github.gdln.core.kpath.Metrics;
+import io.github.gdln.kpath.Metrics;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;

@@ -1,11 +1,11 @@
 package io.github.gdln.plugins.mnist;
 
-import io.github.gdln.core.kpath.KPathRun;
+import io.github.gdln.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gdln.api.RoutingData;
 import io.github.gdln.api.TaskData;
-import io.github.gdln.core.kpath.Metrics;
+import io.github.gdln.kpath.Metrics;
 import io.github.gdln.datasets.DataFolder;
 import io.github.gdln.datasets.DatasetNotFoundException;
 import java.util.List;

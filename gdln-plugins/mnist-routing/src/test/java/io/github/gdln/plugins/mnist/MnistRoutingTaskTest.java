@@ -1,7 +1,7 @@
 package io.github.gdln.plugins.mnist;
 
 import io.github.gdln.datasets.testing.IdxFixtures;
-import io.github.gdln.core.kpath.KPathRun;
+import io.github.gdln.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,7 @@
 package io.github.gdln.plugins.it;
 
 import io.github.gdln.cli.plugins.PluginLoader;
-import io.github.gdln.core.kpath.KPathRun;
+import io.github.gdln.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gdln.api.RoutingData;

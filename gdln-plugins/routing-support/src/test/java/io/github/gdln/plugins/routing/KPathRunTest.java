@@ -1,12 +1,12 @@
 package io.github.gdln.plugins.routing;
 
-import io.github.gdln.core.kpath.KPathRun;
+import io.github.gdln.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.gdln.api.Params;
-import io.github.gdln.core.kpath.Metrics;
-import io.github.gdln.core.kpath.PairStats;
+import io.github.gdln.kpath.Metrics;
+import io.github.gdln.kpath.PairStats;
 import io.github.gdln.datasets.ImageDataset;
 import io.github.gdln.datasets.PixelPermutation;
 import java.util.ArrayList;

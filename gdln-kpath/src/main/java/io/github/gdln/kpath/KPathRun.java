@@ -1,4 +1,4 @@
-package io.github.gdln.core.kpath;
+package io.github.gdln.kpath;
 
 import io.github.gdln.api.Context;
 import io.github.gdln.api.GatingScheme;

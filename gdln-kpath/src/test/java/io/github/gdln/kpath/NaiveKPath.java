@@ -1,4 +1,4 @@
-package io.github.gdln.core.kpath;
+package io.github.gdln.kpath;
 
 /**
  * Plain double-array reference of the k-path model: loss and gradient by an explicit loop over pathways and samples.

@@ -1,4 +1,4 @@
-package io.github.gdln.core.kpath;
+package io.github.gdln.kpath;
 
 import java.util.OptionalDouble;
 
