@@ -6,6 +6,7 @@ import io.github.gdln.api.Architecture;
 import io.github.gdln.api.GatingScheme;
 import io.github.gdln.api.Params;
 import io.github.gdln.api.Task;
+import io.github.gdln.core.train.TrainingEngine;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Finds tasks, gating schemes and architectures by name. Built-ins come from {@link ServiceLoader}; more (e.g. PF4J
+ * Finds tasks, gating schemes, architectures and training engines by name. Built-ins come from {@link ServiceLoader}; more (e.g. PF4J
  * plugin extensions) are added with {@link #add}. An unknown name fails listing the available names, and a name
  * registered twice fails naming both origins.
  *
@@ -25,9 +26,9 @@ import java.util.function.Function;
  * {@link #params} merges them under the caller's values.
  */
 public final class Registry {
-    /** The three kinds of component and their configuration paths. */
+    /** The kinds of component and their configuration paths. */
     public enum Kind {
-        TASK("task"), GATING("gating"), ARCHITECTURE("architecture");
+        TASK("task"), GATING("gating"), ARCHITECTURE("architecture"), ENGINE("engine");
 
         private final String path;
 
@@ -61,6 +62,8 @@ public final class Registry {
                 .forEach(g -> r.add(Kind.GATING, g.name(), g, "built-in", loader));
         ServiceLoader.load(Architecture.class, loader)
                 .forEach(a -> r.add(Kind.ARCHITECTURE, a.name(), a, "built-in", loader));
+        ServiceLoader.load(TrainingEngine.class, loader)
+                .forEach(e -> r.add(Kind.ENGINE, e.name(), e, "built-in", loader));
         return r;
     }
 
@@ -103,6 +106,11 @@ public final class Registry {
 
     public Architecture architecture(String name) {
         return (Architecture) entry(Kind.ARCHITECTURE, name).component();
+    }
+
+    /** The training engines, sorted by name. */
+    public List<TrainingEngine> engines() {
+        return entries.get(Kind.ENGINE).values().stream().map(e -> (TrainingEngine) e.component()).toList();
     }
 
     /** The default configuration of a component (its reference.conf block), possibly empty. */

@@ -1,5 +1,6 @@
 package io.github.gdln.kpath;
 
+import io.github.gdln.core.engine.Initializer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -107,6 +108,7 @@ public final class KPathModel {
     private final double[] gHidBias;
     private final double[] gDecBias;
     private final Map<Integer, Work> work = new HashMap<>();
+    private boolean biasesTrained = true;
 
     private final int threads;
     /** Worker threads running blocks (min(threads, BLOCKS) - 1 of them, created on first use); null: one thread. */
@@ -429,22 +431,43 @@ public final class KPathModel {
         return Nd4j.create(flat.data(), shape, stride, offset, 'c', flat.dataType());
     }
 
+    /** gdln's one Xavier-uniform ({@link Initializer.Xavier}), matrix by matrix in the order of the layout. */
     private void initialise() {
         SplittableRandom rnd = new SplittableRandom(cfg.seed());
-        double g = cfg.gain();
+        Initializer.Xavier xavier = new Initializer.Xavier(cfg.gain());
         for (int i = 0; i < m; i++) {
-            fillUniform(rnd, oEnc + i * h * d, h * d, g * Math.sqrt(6.0 / (d + h)));
+            fill(oEnc + i * h * d, xavier.matrix(rnd, h, d));
         }
-        fillUniform(rnd, oHid, h * h, g * Math.sqrt(6.0 / (h + h)));
+        fill(oHid, xavier.matrix(rnd, h, h));
         for (int j = 0; j < m; j++) {
-            fillUniform(rnd, oDec + j * c * h, c * h, g * Math.sqrt(6.0 / (h + c)));
+            fill(oDec + j * c * h, xavier.matrix(rnd, c, h));
         }
     }
 
-    private void fillUniform(SplittableRandom rnd, int offset, int n, double bound) {
-        for (int k = 0; k < n; k++) {
-            pNio.set(offset + k, (2 * rnd.nextDouble() - 1) * bound);
+    private void fill(int offset, double[][] matrix) {
+        int k = offset;
+        for (double[] row : matrix) {
+            for (double v : row) {
+                pNio.set(k++, v);
+            }
         }
+    }
+
+    /**
+     * Makes this the k-path network without biases: sets every bias and its momentum to zero and never updates them
+     * again (the generic routing graph whose edges carry no bias).
+     */
+    public void withoutBiases() {
+        biasesTrained = false;
+        for (int k = oEncBias; k < total; k++) {
+            pNio.set(k, 0);
+            vNio.set(k, 0);
+        }
+    }
+
+    /** Whether the biases are trained (false after {@link #withoutBiases()}). */
+    public boolean biasesTrained() {
+        return biasesTrained;
     }
 
     // ------------------------------------------------------------------------------------------ accessors
@@ -850,6 +873,9 @@ public final class KPathModel {
     }
 
     private void biasMomenta() {
+        if (!biasesTrained) {
+            return;
+        }
         double mu = cfg.momentum();
         momentum(oEncBias, gEncBias, mu);
         momentum(oHidBias, gHidBias, mu);

@@ -8,6 +8,7 @@ import io.github.gdln.api.TaskData;
 import io.github.gdln.core.gating.TrainedPairs;
 import io.github.gdln.core.train.DivergenceException;
 import io.github.gdln.core.util.Seeds;
+import io.github.gdln.core.util.Shuffle;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,9 +34,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * exact because a permutation is orthogonal and Xavier-uniform initialisation is invariant under it. Otherwise
  * (rotations, features) every batch is transformed per domain and trained with {@link KPathModel#trainPerDomain}.
  *
- * <p>Random streams come from the run's root seed ({@link Seeds}): {@code init} for the weights, {@code batching}
- * (mixed with the epoch number, like the generic {@code Trainer}) for the order of samples in each epoch, so the
- * batches of epoch e depend only on the seed and e. {@link #restore} puts a run back at an epoch boundary
+ * <p>Random streams come from the run's root seed ({@link Seeds}): {@code init} for the weights, and the order of
+ * samples in each epoch is gdln's one rule ({@link Shuffle#epochOrder}, as in the generic engine), so the batches of
+ * epoch e depend only on the seed and e. {@link #restore} puts a run back at an epoch boundary
  * (parameters and momenta from {@link KPathModel#parameters()} / {@link KPathModel#momenta()}, e.g. from a
  * checkpoint); it then continues exactly as the uninterrupted run would have. Metrics are {@link Metrics}: a group with no pathway (the untrained group
  * when K = M) is empty, never NaN. A non-finite training loss stops the run with a {@link DivergenceException}.
@@ -141,7 +141,7 @@ public final class KPathRun {
     private final boolean[][] gate;
     private final Settings settings;
     private final KPathModel model;
-    private final long batchingSeed;
+    private final long rootSeed;
     private final boolean folded;
     private final int m;
     private final int d;
@@ -180,7 +180,7 @@ public final class KPathRun {
                 settings.dataType(), settings.gain(), settings.learningRate(), settings.momentum(),
                 Seeds.derive(rootSeed, Seeds.INIT));
         model = new KPathModel(cfg, gate, maps);
-        batchingSeed = Seeds.derive(rootSeed, Seeds.BATCHING);
+        this.rootSeed = rootSeed;
     }
 
     /** Sample count of a {@link RoutingData} (it is also a {@link TaskData}, or else has no count). */
@@ -274,22 +274,22 @@ public final class KPathRun {
 
     /** Runs one more epoch and measures it. */
     public EpochMetrics epoch() {
-        int n = count(train);
-        // the order of epoch e depends only on the root seed and e (as in the generic Trainer): a run restored at
-        // an epoch boundary continues exactly as an uninterrupted one
-        SplittableRandom batching = new SplittableRandom(batchingSeed + epochsDone + 1);
-        int[] order = new int[n];
-        for (int s = 0; s < n; s++) {
-            order[s] = s;
-        }
-        for (int s = n - 1; s > 0; s--) {
-            int r = batching.nextInt(s + 1);
-            int t = order[s];
-            order[s] = order[r];
-            order[r] = t;
-        }
-        int b = settings.batchSize();
         long start = System.nanoTime();
+        double loss = trainEpoch();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Metrics trainMetrics = measure(train, settings.evalTrainSamples());
+        Optional<Metrics> testMetrics = test == null ? Optional.empty()
+                : Optional.of(measure(test, settings.evalTestSamples()));
+        return new EpochMetrics(epochsDone, loss, trainMetrics, testMetrics, seconds, count(train));
+    }
+
+    /** Trains one more epoch and returns the mean training objective over its steps. */
+    public double trainEpoch() {
+        int n = count(train);
+        // the one batch-order rule of every engine: a run restored at an epoch boundary continues exactly as an
+        // uninterrupted one
+        int[] order = Shuffle.epochOrder(rootSeed, epochsDone + 1, n);
+        int b = settings.batchSize();
         double lossSum = 0;
         int steps = 0;
         for (int s0 = 0; s0 < n; s0 += b) {
@@ -305,12 +305,8 @@ public final class KPathRun {
             lossSum += loss;
             steps++;
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
         epochsDone++;
-        Metrics trainMetrics = measure(train, settings.evalTrainSamples());
-        Optional<Metrics> testMetrics = test == null ? Optional.empty()
-                : Optional.of(measure(test, settings.evalTestSamples()));
-        return new EpochMetrics(epochsDone, lossSum / steps, trainMetrics, testMetrics, seconds, n);
+        return lossSum / steps;
     }
 
     /** Accuracy and loss on trained and untrained pathways over the first {@code limit} images (0 = all). */

@@ -1,5 +1,6 @@
 package io.github.gdln.core.gating;
 
+import io.github.gdln.core.util.Shuffle;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -75,16 +76,7 @@ public final class TrainedPairs {
     /** G with its columns permuted uniformly at random (Fisher-Yates on {@code rng}). */
     public static boolean[][] permuteColumns(boolean[][] g, SplittableRandom rng) {
         int m = g.length;
-        int[] perm = new int[m];
-        for (int i = 0; i < m; i++) {
-            perm[i] = i;
-        }
-        for (int i = m - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
+        int[] perm = Shuffle.permutation(m, rng);
         boolean[][] out = new boolean[m][m];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m; j++) {

@@ -4,10 +4,9 @@ import io.github.gdln.core.engine.BoundTask;
 import io.github.gdln.core.engine.GatedNetwork;
 import io.github.gdln.core.engine.Propagator;
 import io.github.gdln.core.theory.StatisticsObjective;
-import io.github.gdln.core.util.Seeds;
+import io.github.gdln.core.util.Shuffle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.commons.math3.ode.FirstOrderDifferentialEquations;
 import org.apache.commons.math3.ode.FirstOrderIntegrator;
 import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
@@ -53,48 +52,120 @@ public final class Trainer {
     }
 
     /**
-     * Trains from {@code startEpoch} (resuming: {@code momentum} and the points measured so far may be given).
+     * Trains from {@code startEpoch} (resuming: {@code momentum} and the points measured so far may be given),
+     * measuring every {@code measure-every} epochs and after the last.
      *
      * @param momentum the momentum buffer to continue with, or null for zeros
      * @param earlier  points already measured before {@code startEpoch}
      */
     public Trajectory train(GatedNetwork net, BoundTask task, long rootSeed, int startEpoch, INDArray momentum,
                             List<Trajectory.Point> earlier, Listener listener) {
-        Propagator propagator = new Propagator(task, net.dataType());
-        Measurer measurer = new Measurer(task, propagator, settings.trackedEdges(), settings.singularValues());
-        StatisticsObjective statistics = settings.gradient() == TrainerSettings.Gradient.STATISTICS
-                ? StatisticsObjective.of(task) : null;
-        java.util.function.DoubleFunction<Trajectory.Point> measure = statistics == null
-                ? t -> measurer.measure(net, t)
-                : t -> statistics.measure(net, t, settings.trackedEdges(), settings.singularValues());
-        Objective objective = statistics == null
-                ? (samples, g) -> propagator.objective(net, samples, g)
-                : (samples, g) -> statistics.objective(net, g);
-        List<Trajectory.Point> points = new ArrayList<>(earlier);
-        INDArray velocity = momentum != null ? momentum : net.newGradient();
-        INDArray grad = net.newGradient();
-        if (startEpoch == 0) {
-            record(points, measure.apply(0), listener);
+        Session session = start(net, task, rootSeed);
+        if (startEpoch > 0 || momentum != null) {
+            session.restore(startEpoch, momentum);
         }
-        GradientFlow flow = settings.method() == TrainerSettings.Method.GRADIENT_FLOW
-                ? new GradientFlow(net, objective, statistics, task.data().sampleCount()) : null;
-        long batchingSeed = Seeds.derive(rootSeed, Seeds.BATCHING);
+        List<Trajectory.Point> points = new ArrayList<>(earlier);
+        if (startEpoch == 0) {
+            record(points, session.measure(), listener);
+        }
         for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
-            if (flow != null) {
-                flow.advance(epoch - 1, epoch);
-            } else {
-                runEpoch(net, task, objective, velocity, grad, new SplittableRandom(batchingSeed + epoch), epoch);
-            }
+            session.trainEpoch();
             boolean last = epoch == settings.epochs();
             if (epoch % settings.measureEvery() == 0 || last) {
-                record(points, measure.apply(epoch), listener);
+                record(points, session.measure(), listener);
             }
-            if (!last && listener.stopAfter(epoch, net, velocity)) {
+            if (!last && listener.stopAfter(epoch, net, session.momentum())) {
                 break;
             }
         }
         return new Trajectory(task.data().contexts().stream().map(c -> c.name()).toList(), trainedFlags(task),
                 points);
+    }
+
+    /** Starts an epoch-by-epoch training of {@code net} (in place) at epoch 0 with a zero momentum buffer. */
+    public Session start(GatedNetwork net, BoundTask task, long rootSeed) {
+        return new Session(net, task, rootSeed);
+    }
+
+    /** One training of one network, advanced an epoch at a time (the generic engine's {@link EngineRun} core). */
+    public final class Session {
+        private final GatedNetwork net;
+        private final BoundTask task;
+        private final long rootSeed;
+        private final java.util.function.DoubleFunction<Trajectory.Point> measure;
+        private final Objective objective;
+        private final StatisticsObjective statistics;
+        private final INDArray velocity;
+        private final INDArray grad;
+        private GradientFlow flow;
+        private int epoch;
+
+        private Session(GatedNetwork net, BoundTask task, long rootSeed) {
+            this.net = net;
+            this.task = task;
+            this.rootSeed = rootSeed;
+            Propagator propagator = new Propagator(task, net.dataType());
+            Measurer measurer = new Measurer(task, propagator, settings.trackedEdges(), settings.singularValues());
+            statistics = settings.gradient() == TrainerSettings.Gradient.STATISTICS ? StatisticsObjective.of(task)
+                    : null;
+            measure = statistics == null
+                    ? t -> measurer.measure(net, t)
+                    : t -> statistics.measure(net, t, settings.trackedEdges(), settings.singularValues());
+            objective = statistics == null
+                    ? (samples, g) -> propagator.objective(net, samples, g)
+                    : (samples, g) -> statistics.objective(net, g);
+            velocity = net.newGradient();
+            grad = net.newGradient();
+        }
+
+        /** Epochs trained. */
+        public int epoch() {
+            return epoch;
+        }
+
+        /** The network being trained (live). */
+        public GatedNetwork network() {
+            return net;
+        }
+
+        /** The momentum buffer (live). */
+        public INDArray momentum() {
+            return velocity;
+        }
+
+        /** Continues after {@code epochs} epochs with the network's current parameters and {@code momentum}. */
+        public void restore(int epochs, INDArray momentum) {
+            epoch = epochs;
+            if (momentum == null) {
+                velocity.assign(0);
+            } else {
+                velocity.assign(momentum);
+            }
+            flow = null;
+        }
+
+        /** Trains one more epoch. */
+        public void trainEpoch() {
+            epoch++;
+            if (settings.method() == TrainerSettings.Method.GRADIENT_FLOW) {
+                if (flow == null) {
+                    flow = new GradientFlow(net, objective, statistics, task.data().sampleCount());
+                }
+                flow.advance(epoch - 1, epoch);
+            } else {
+                runEpoch(net, task, objective, velocity, grad, rootSeed, epoch);
+            }
+        }
+
+        /** Measures the network now. @throws DivergenceException when the loss is not finite */
+        public Trajectory.Point measure() {
+            Trajectory.Point p = measure.apply(epoch);
+            if (!Double.isFinite(p.loss())) {
+                throw new DivergenceException("training diverged: the loss is " + p.loss() + " at epoch " + p.epoch()
+                        + "; lower the learning rate or the initialisation scale");
+            }
+            return p;
+        }
     }
 
     private static boolean[] trainedFlags(BoundTask task) {
@@ -106,29 +177,17 @@ public final class Trainer {
     }
 
     private static void record(List<Trajectory.Point> points, Trajectory.Point p, Listener listener) {
-        if (!Double.isFinite(p.loss())) {
-            throw new DivergenceException("training diverged: the loss is " + p.loss() + " at epoch " + p.epoch()
-                    + "; lower the learning rate or the initialisation scale");
-        }
         points.add(p);
         listener.measured(p);
     }
 
     private void runEpoch(GatedNetwork net, BoundTask task, Objective propagator, INDArray velocity, INDArray grad,
-                          SplittableRandom rng, int epoch) {
+                          long rootSeed, int epoch) {
         int n = task.data().sampleCount();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        int[] order = Shuffle.identity(n);
         int batch = n;
         if (settings.method() == TrainerSettings.Method.SGD) {
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            order = Shuffle.epochOrder(rootSeed, epoch, n);
             batch = Math.min(settings.batchSize(), n);
         }
         for (int start = 0; start < n; start += batch) {

@@ -1,5 +1,7 @@
 package io.github.gdln.core.train;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -29,13 +31,23 @@ public record Trajectory(List<String> contexts, boolean[] trained, List<Point> p
      * @param untrainedAccuracy accuracy on untrained contexts, when the task classifies and has any
      * @param contextLoss       loss per context
      * @param singularValues    leading singular values of the tracked edges, by edge name
+     * @param extras            further measurements an engine reports (e.g. on a test split), by name, in order
      */
     public record Point(double epoch, double loss, double trainedLoss, OptionalDouble untrainedLoss,
                         OptionalDouble trainedAccuracy, OptionalDouble untrainedAccuracy, double[] contextLoss,
-                        Map<String, double[]> singularValues) {
+                        Map<String, double[]> singularValues, Map<String, Double> extras) {
         public Point {
             contextLoss = contextLoss.clone();
             singularValues = Map.copyOf(singularValues);
+            extras = Collections.unmodifiableMap(new LinkedHashMap<>(extras));
+        }
+
+        /** A point without extra measurements. */
+        public Point(double epoch, double loss, double trainedLoss, OptionalDouble untrainedLoss,
+                     OptionalDouble trainedAccuracy, OptionalDouble untrainedAccuracy, double[] contextLoss,
+                     Map<String, double[]> singularValues) {
+            this(epoch, loss, trainedLoss, untrainedLoss, trainedAccuracy, untrainedAccuracy, contextLoss,
+                    singularValues, Map.of());
         }
     }
 
