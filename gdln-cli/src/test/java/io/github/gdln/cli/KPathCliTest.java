@@ -84,11 +84,11 @@ class KPathCliTest {
         assertThat(Files.readString(f.resolve("STATUS")).trim()).isEqualTo("completed");
         assertThat(Files.readString(f.resolve("run.log"))).contains("engine: kpath (M=3, D=784, H=8");
         List<String> rows = Files.readAllLines(f.resolve("metrics.csv"));
-        assertThat(rows.get(0)).isEqualTo("epoch,loss,trained_loss,untrained_loss,trained_accuracy,"
+        assertThat(rows.get(0)).startsWith("epoch,loss,trained_loss,untrained_loss,trained_accuracy,"
                 + "untrained_accuracy,test_trained_loss,test_untrained_loss,test_trained_accuracy,"
-                + "test_untrained_accuracy,step_loss");
+                + "test_untrained_accuracy,step_loss,ctx.");
         assertThat(rows).hasSize(5); // epochs 0..3
-        assertThat(rows.get(3).split(",", -1)).hasSize(11).doesNotContain("", "NaN");
+        assertThat(rows.get(3).split(",", -1)).hasSize(11 + 9).doesNotContain("", "NaN"); // 9 contexts
         String summary = Files.readString(f.resolve("summary.json"));
         assertThat(summary).contains("\"engine\": \"kpath\"", "\"test_trained_accuracy\"", "\"epochs\": 3");
         assertThat(f.resolve("accuracy.png")).isRegularFile();
@@ -121,10 +121,21 @@ class KPathCliTest {
                 "task.test-samples=5"));
         assertThat(g.code()).as(g.out() + g.err()).isZero();
         assertThat(Files.readString(runs().get(0).resolve("summary.json"))).contains("\"engine\": \"generic\"");
-        // kpath where the setup is not the k-path model: a configuration error naming why, nothing runs
-        Result bad = gdln(run("trainer.engine=kpath", "model.hidden-layers=3", "init.scheme=orthogonal"));
-        assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.err()).contains("trainer.engine", "hidden-layers = 3", "init.scheme is orthogonal");
+        // kpath where the setup is not the k-path network: the run fails before training, naming every reason
+        // (judged from the graph and the trainer, not from names; the init scheme is no reason: the engine starts
+        // from the setup's network)
+        Result bad = gdln(run("trainer.engine=kpath", "model.hidden-layers=3", "init.scheme=orthogonal",
+                "trainer.method=full-batch"));
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(Files.readString(runs().get(runs().size() - 1).resolve("STATUS"))).contains(
+                "trainer.engine = kpath cannot train this setup", "the k-path step is sgd", "the graph has 9 nodes and 8 edges, the k-path network 8 and 7");
+        // auto: the same setup trains with the generic engine and says why in the log
+        Result auto = gdln(run("model.hidden-layers=3", "trainer.epochs=1", "task.train-samples=10",
+                "task.test-samples=5"));
+        assertThat(auto.code()).as(auto.out() + auto.err()).isZero();
+        Path autoRun = runs().get(runs().size() - 1);
+        assertThat(Files.readString(autoRun.resolve("summary.json"))).contains("\"engine\": \"generic\"");
+        assertThat(Files.readString(autoRun.resolve("run.log"))).contains("kpath declined: the graph has 9 nodes");
         // divergence: a failed folder with the reason
         Result nan = gdln(run("trainer.learning-rate=1e6", "init.scale=100"));
         assertThat(nan.code()).isEqualTo(1);

@@ -397,6 +397,24 @@ public final class KPathEngine implements TrainingEngine {
         }
 
         @Override
+        public void copyToNetwork() {
+            KPathModel model = run.model();
+            GatedNetwork net = sim.network();
+            for (int i = 0; i < m; i++) {
+                INDArray e = run.folded() ? model.encoderInDomainFrame(i, train.permutation(i).orElseThrow())
+                        : model.encoder(i);
+                net.weight(shape.encoderEdge()[i]).assign(e.castTo(net.dataType()));
+            }
+            net.weight(shape.hiddenEdge()).assign(model.hiddenWeights().castTo(net.dataType()));
+            int c = train.classes();
+            for (int j = 0; j < m; j++) {
+                net.weight(shape.decoderEdge()[j]).assign(model.decoders().get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(j * c, (j + 1) * c),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all()).castTo(net.dataType()));
+            }
+        }
+
+        @Override
         public EngineState state() {
             KPathModel model = run.model();
             return new EngineState(run.epochsDone(), model.parameters().castTo(DataType.DOUBLE).toDoubleVector(),

@@ -10,6 +10,7 @@ import io.github.gdln.cli.config.Binder;
 import io.github.gdln.cli.config.Experiments;
 import io.github.gdln.cli.plugins.PluginInfo;
 import io.github.gdln.core.Registry;
+import io.github.gdln.core.train.TrainingEngine;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,21 +21,22 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code gdln list}: experiments, tasks, gating schemes, architectures, trainers and plugins, with origins. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "Lists experiments, tasks, gating schemes, architectures (models), trainers, init schemes and"
+        description = "Lists experiments, tasks, gating schemes, architectures (models), trainers, engines, init schemes and"
                 + " plugins, each with where it came from.")
 public final class ListCommand implements Callable<Integer> {
     @ParentCommand
     GdlnCommand parent;
 
     @Parameters(arity = "0..1", paramLabel = "WHAT",
-            description = "one section: experiments, tasks, gatings, models, trainers, inits, plugins")
+            description = "one section: experiments, tasks, gatings, models, trainers, engines, inits, plugins")
     String what;
 
     @Override
     public Integer call() {
         App app = parent.app();
         PrintStream out = app.out();
-        List<String> sections = List.of("experiments", "tasks", "gatings", "models", "trainers", "inits", "plugins");
+        List<String> sections = List.of("experiments", "tasks", "gatings", "models", "trainers", "engines", "inits",
+                "plugins");
         if (what != null && !sections.contains(what)) {
             throw new Main.UsageException("unknown section '" + what + "'; one of " + String.join(", ", sections));
         }
@@ -61,6 +63,12 @@ public final class ListCommand implements Callable<Integer> {
                     new String[] {"  full-batch", "built-in", "one gradient step on all samples per epoch"},
                     new String[] {"  gradient-flow", "built-in",
                         "continuous limit, Dormand-Prince 8(5,3) (trainer.flow-tolerance)"}));
+        }
+        if (all || what.equals("engines")) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"  auto", "built-in", "the fastest engine that can train the setup exactly"});
+            rows.addAll(components(app, Registry.Kind.ENGINE));
+            section(out, "engines (trainer.engine=<name>; every engine trains the same model)", rows);
         }
         if (all || what.equals("inits")) {
             List<String[]> rows = new ArrayList<>();
@@ -107,6 +115,9 @@ public final class ListCommand implements Callable<Integer> {
         }
         if (c instanceof Architecture a) {
             return a.description();
+        }
+        if (c instanceof TrainingEngine e) {
+            return e.description();
         }
         return "";
     }

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.github.gdln.core.InitSpec;
 import io.github.gdln.core.Registry;
+import io.github.gdln.core.train.EngineChoice;
 import io.github.gdln.core.train.TrainerSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +82,9 @@ public final class Binder {
         TrainerSettings trainer = trainer();
         RunConfig.Control control = new RunConfig.Control(integer("trainer.checkpoint-every", 0),
                 integer("trainer.stop-after-epoch", 0));
-        String engine = oneOf("trainer.engine", RunConfig.Engine.NAMES);
+        List<String> engines = new ArrayList<>(List.of(EngineChoice.AUTO));
+        engines.addAll(composer.registry().names(Registry.Kind.ENGINE));
+        String engine = oneOf("trainer.engine", engines);
         int evalTrain = integer("trainer.eval-train-samples", 0);
         int evalTest = integer("trainer.eval-test-samples", 0);
         String scheme = oneOf("init.scheme", INITS);
@@ -90,15 +93,6 @@ public final class Binder {
         String precision = oneOf("precision", List.of("double", "float"));
         if (!problems.isEmpty()) {
             throw new ConfigProblems(problems);
-        }
-        if ("kpath".equals(engine)) {
-            for (String why : io.github.gdln.cli.run.KPathEngine.mismatches(composer.registry(), model, gating,
-                    trainer, scheme)) {
-                problem("trainer.engine", "kpath does not fit this setup: " + why);
-            }
-            if (!problems.isEmpty()) {
-                throw new ConfigProblems(problems);
-            }
         }
         return new RunConfig(experiment, task, gating, model, trainer, control,
                 new RunConfig.Engine(engine, evalTrain, evalTest), new InitSpec(scheme, scale), seed,

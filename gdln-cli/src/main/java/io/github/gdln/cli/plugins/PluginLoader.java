@@ -5,6 +5,7 @@ import io.github.gdln.api.GatingScheme;
 import io.github.gdln.api.Task;
 import io.github.gdln.cli.config.Experiments;
 import io.github.gdln.core.Registry;
+import io.github.gdln.core.train.TrainingEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class PluginLoader {
      * @param architectures architectures it defines
      */
     public record Loaded(String id, String version, Path jar, ClassLoader loader, List<Task> tasks,
-                         List<GatingScheme> gatings, List<Architecture> architectures) {
+                         List<GatingScheme> gatings, List<Architecture> architectures, List<TrainingEngine> engines) {
     }
 
     /**
@@ -198,7 +199,7 @@ public final class PluginLoader {
             ClassLoader cl = w.getPluginClassLoader();
             try {
                 loaded.add(new Loaded(id, version, jar, cl, own(Task.class, cl), own(GatingScheme.class, cl),
-                        own(Architecture.class, cl)));
+                        own(Architecture.class, cl), own(TrainingEngine.class, cl)));
             } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
                 failures.add(failed(id, version, jar, "plugin " + id
                         + " lists an extension that cannot be loaded: " + rootMessage(e)));
@@ -225,6 +226,7 @@ public final class PluginLoader {
             p.tasks().forEach(t -> found.add(new Object[] {Registry.Kind.TASK, t.name(), t}));
             p.gatings().forEach(g -> found.add(new Object[] {Registry.Kind.GATING, g.name(), g}));
             p.architectures().forEach(a -> found.add(new Object[] {Registry.Kind.ARCHITECTURE, a.name(), a}));
+            p.engines().forEach(e -> found.add(new Object[] {Registry.Kind.ENGINE, e.name(), e}));
             // check first, then register, so a clashing jar registers nothing
             for (Object[] f : found) {
                 Registry.Kind kind = (Registry.Kind) f[0];

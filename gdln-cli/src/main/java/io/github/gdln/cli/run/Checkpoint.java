@@ -28,7 +28,7 @@ import java.util.OptionalDouble;
 public record Checkpoint(int epoch, double[] parameters, double[] momentum, List<Trajectory.Point> points) {
     /** The file name inside a run folder. */
     public static final String FILE = "checkpoint.bin";
-    private static final long MAGIC = 0x47444c4e434b5031L; // "GDLNCKP1"
+    private static final long MAGIC = 0x47444c4e434b5032L; // "GDLNCKP2": points with extras
 
     public Checkpoint {
         parameters = parameters.clone();
@@ -58,6 +58,11 @@ public record Checkpoint(int epoch, double[] parameters, double[] momentum, List
                     out.writeUTF(e.getKey());
                     doubles(out, e.getValue());
                 }
+                out.writeInt(p.extras().size());
+                for (Map.Entry<String, Double> e : p.extras().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeDouble(e.getValue());
+                }
             }
         }
         Files2.writeAtomically(folder.resolve(FILE), bytes.toByteArray());
@@ -68,7 +73,7 @@ public record Checkpoint(int epoch, double[] parameters, double[] momentum, List
         try (InputStream raw = Files.newInputStream(folder.resolve(FILE));
              DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
             if (in.readLong() != MAGIC) {
-                throw new IOException(folder.resolve(FILE) + " is not a gdln checkpoint");
+                throw new IOException(folder.resolve(FILE) + " is not a checkpoint of this gdln version");
             }
             int epoch = in.readInt();
             double[] params = doubles(in);
@@ -88,7 +93,12 @@ public record Checkpoint(int epoch, double[] parameters, double[] momentum, List
                 for (int j = 0; j < k; j++) {
                     sv.put(in.readUTF(), doubles(in));
                 }
-                points.add(new Trajectory.Point(e, loss, trained, untrained, ta, ua, ctx, sv));
+                int x = in.readInt();
+                Map<String, Double> extras = new LinkedHashMap<>();
+                for (int j = 0; j < x; j++) {
+                    extras.put(in.readUTF(), in.readDouble());
+                }
+                points.add(new Trajectory.Point(e, loss, trained, untrained, ta, ua, ctx, sv, extras));
             }
             return new Checkpoint(epoch, params, momentum, points);
         }

@@ -15,7 +15,8 @@ import java.util.OptionalDouble;
 
 /**
  * {@code metrics.csv}: one row per measurement. Columns: {@code epoch, loss, trained_loss, untrained_loss,
- * trained_accuracy, untrained_accuracy}, then {@code sv.<edge>.<k>} (k-th singular value of a tracked edge,
+ * trained_accuracy, untrained_accuracy}, then the engine's extra measurements (e.g. {@code test_trained_loss,
+ * step_loss} of the kpath engine), then {@code sv.<edge>.<k>} (k-th singular value of a tracked edge,
  * 1-based), then {@code ctx.<context>} (the loss of each context, e.g. {@code ctx.3->5}). Missing values are empty.
  * Numbers are written so that they read back bit for bit.
  */
@@ -25,21 +26,24 @@ public final class MetricsCsv implements AutoCloseable {
             "trained_accuracy", "untrained_accuracy");
 
     private final BufferedWriter out;
+    private final List<String> extras;
     private final List<String> edges;
     private final int singularValues;
 
-    private MetricsCsv(BufferedWriter out, List<String> edges, int singularValues) {
+    private MetricsCsv(BufferedWriter out, List<String> extras, List<String> edges, int singularValues) {
         this.out = out;
+        this.extras = extras;
         this.edges = edges;
         this.singularValues = singularValues;
     }
 
     /** Creates (or truncates) the file, writes the header and the given points. */
-    public static MetricsCsv create(Path file, List<String> contexts, List<String> edges, int singularValues,
-                                    List<Trajectory.Point> points) throws IOException {
+    public static MetricsCsv create(Path file, List<String> contexts, List<String> extras, List<String> edges,
+                                    int singularValues, List<Trajectory.Point> points) throws IOException {
         BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         List<String> header = new ArrayList<>(FIXED);
+        header.addAll(extras);
         for (String e : edges) {
             for (int k = 1; k <= singularValues; k++) {
                 header.add("sv." + e + "." + k);
@@ -50,7 +54,7 @@ public final class MetricsCsv implements AutoCloseable {
         }
         w.write(String.join(",", header));
         w.newLine();
-        MetricsCsv m = new MetricsCsv(w, List.copyOf(edges), singularValues);
+        MetricsCsv m = new MetricsCsv(w, List.copyOf(extras), List.copyOf(edges), singularValues);
         for (Trajectory.Point p : points) {
             m.append(p);
         }
@@ -64,6 +68,10 @@ public final class MetricsCsv implements AutoCloseable {
         sb.append(num(p.epoch())).append(',').append(num(p.loss())).append(',').append(num(p.trainedLoss()));
         sb.append(',').append(opt(p.untrainedLoss())).append(',').append(opt(p.trainedAccuracy()));
         sb.append(',').append(opt(p.untrainedAccuracy()));
+        for (String x : extras) {
+            Double v = p.extras().get(x);
+            sb.append(',').append(v == null ? "" : num(v));
+        }
         for (String e : edges) {
             double[] sv = p.singularValues().get(e);
             for (int k = 0; k < singularValues; k++) {

@@ -1,15 +1,19 @@
 package io.github.gdln.cli.run;
 
 import com.typesafe.config.ConfigRenderOptions;
+import io.github.gdln.api.Params;
 import io.github.gdln.cli.App;
 import io.github.gdln.cli.config.RunConfig;
 import io.github.gdln.cli.plot.RunPlots;
 import io.github.gdln.cli.theory.TheoryOverlay;
 import io.github.gdln.core.Simulation;
 import io.github.gdln.core.engine.BoundTask;
-import io.github.gdln.core.engine.GatedNetwork;
 import io.github.gdln.core.train.DivergenceException;
-import io.github.gdln.core.train.Trainer;
+import io.github.gdln.core.train.EngineChoice;
+import io.github.gdln.core.train.EngineRun;
+import io.github.gdln.core.train.EngineSetup;
+import io.github.gdln.core.train.EngineState;
+import io.github.gdln.core.train.TrainerSettings;
 import io.github.gdln.core.train.Trajectory;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,10 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs one configuration into one run folder and leaves the folder in a final state: {@code completed} (metrics,
@@ -94,13 +94,7 @@ public final class RunExecutor {
                     + Provenance.commandLine(app.args()));
             Status status;
             try {
-                Optional<KPathEngine.Plan> kpath = KPathEngine.plan(app.registry(), config, log);
-                if (kpath.isPresent()) {
-                    status = new KPathEngine(app, config, folder, options, log).run(kpath.get(), checkpoint, summary);
-                } else {
-                    summary.put("engine", "generic");
-                    status = generic(config, folder, options, checkpoint, log, summary);
-                }
+                status = train(config, folder, options, checkpoint, log, summary);
             } catch (DivergenceException e) {
                 status = new Status(Status.State.FAILED, e.getMessage());
                 log.info("failed: " + e.getMessage());
@@ -128,75 +122,111 @@ public final class RunExecutor {
         }
     }
 
-    /** The generic engine: core's Simulation and Trainer. */
-    private Status generic(RunConfig config, Path folder, Options options, Checkpoint checkpoint, RunLog log,
-                           Map<String, Object> summary) throws IOException {
-        Listener listener = null;
-        Status status;
-        try {
-            Simulation sim = Simulation.prepare(app.registry(), setup(config));
-            BoundTask task = sim.task();
-            List<String> contexts = task.data().contexts().stream().map(c -> c.name()).toList();
-            writeContexts(folder, task);
-            Optional<TheoryOverlay.Prediction> theory = Optional.empty();
-            if (config.experiment().theory()) {
-                Optional<String> declined = app.theory().declines(config, sim);
-                theory = declined.isEmpty() ? app.theory().predict(config, sim) : Optional.empty();
-                if (theory.isPresent()) {
-                    TheoryCsv.write(folder.resolve("theory.csv"), theory.get());
-                    summary.put("theory", theory.get().name());
-                    log.fileOnly("theory: " + theory.get().name());
-                } else {
-                    String why = "none: " + declined.orElse("the setup is outside the reduction");
-                    summary.put("theory", why);
-                    log.fileOnly("theory: " + why);
-                }
-            }
-            List<Trajectory.Point> earlier = checkpoint == null ? List.of() : checkpoint.points();
-            GatedNetwork net = sim.network();
-            INDArray momentum = null;
-            int startEpoch = 0;
-            if (checkpoint != null) {
-                if (checkpoint.parameters().length != net.parameters().length()) {
-                    throw new IOException("the checkpoint holds " + checkpoint.parameters().length
-                            + " parameters but the network has " + net.parameters().length());
-                }
-                net.parameters().assign(vector(checkpoint.parameters(), net.dataType()));
-                momentum = vector(checkpoint.momentum(), net.dataType());
-                startEpoch = checkpoint.epoch();
-            }
-            try (MetricsCsv metrics = MetricsCsv.create(folder.resolve("metrics.csv"), contexts,
-                    config.trainer().trackedEdges(), config.trainer().singularValues(), earlier)) {
-                listener = new Listener(config, folder, metrics, earlier, log, options, startEpoch);
-                Trajectory t = new Trainer(config.trainer()).train(net, task, config.seed(), startEpoch,
-                        momentum, earlier, listener);
-                listener.end();
-                summarize(summary, t, config);
-            }
-            if (listener.stopReason != null) {
-                status = new Status(Status.State.INTERRUPTED, listener.stopReason + " after epoch "
-                        + listener.lastEpoch + "; continue with: gdln resume " + folder);
-            } else {
-                status = new Status(Status.State.COMPLETED, "");
-                Files.deleteIfExists(folder.resolve(Checkpoint.FILE));
-                try {
-                    RunPlots.write(folder, sim, config);
-                } catch (RuntimeException | IOException | LinkageError e) {
-                    log.info("plots not written: " + e);
-                    log.trace(e);
-                }
-            }
-        } catch (RuntimeException | IOException | LinkageError e) {
-            if (listener != null) {
-                listener.end();
-            }
-            throw e;
+    /**
+     * The one run loop of every engine: prepares the simulation, writes contexts.csv and theory.csv, lets the engine
+     * chosen for the setup train epoch by epoch, and records each measurement (metrics.csv, progress, log), writes
+     * periodic and interrupt checkpoints, and at the end the summary and the plots.
+     */
+    private Status train(RunConfig config, Path folder, Options options, Checkpoint checkpoint, RunLog log,
+                         Map<String, Object> summary) throws IOException {
+        Simulation sim = Simulation.prepare(app.registry(), setup(config));
+        BoundTask task = sim.task();
+        writeContexts(folder, task);
+        EngineSetup engineSetup = new EngineSetup(sim, config.trainer(), new Params("trainer", Map.of(
+                "eval-train-samples", config.engine().evalTrainSamples(),
+                "eval-test-samples", config.engine().evalTestSamples())));
+        EngineChoice choice = EngineChoice.choose(app.registry().engines(), config.engine().name(), engineSetup);
+        log.fileOnly("engine: " + choice.engine().name() + " (" + choice.reason() + ")");
+        summary.put("engine", choice.engine().name());
+        if (config.experiment().theory()) {
+            theory(config, sim, folder, log, summary);
         }
-        return status;
+        EngineRun run = choice.engine().start(engineSetup);
+        log.info(run.summary());
+        List<Trajectory.Point> points = new ArrayList<>();
+        if (checkpoint != null) {
+            run.restore(new EngineState(checkpoint.epoch(), checkpoint.parameters(), checkpoint.momentum()));
+            points.addAll(checkpoint.points());
+        }
+        TrainerSettings t = config.trainer();
+        List<String> contexts = task.data().contexts().stream().map(c -> c.name()).toList();
+        Progress progress = options.progress() == null ? null : new Progress(options.progress(), app.terminal(),
+                config.experiment().name() + (options.pointLabel().isEmpty() ? "" : " " + options.pointLabel()),
+                "epoch", t.epochs(), 10);
+        String stopReason = null;
+        try (MetricsCsv metrics = MetricsCsv.create(folder.resolve("metrics.csv"), contexts, run.extraMeasures(),
+                t.trackedEdges(), t.singularValues(), points)) {
+            Recorder recorder = new Recorder(metrics, points, progress, log, t.epochs());
+            if (checkpoint == null) {
+                recorder.record(run.measure());
+            }
+            while (run.epoch() < t.epochs()) {
+                run.trainEpoch();
+                int epoch = run.epoch();
+                boolean last = epoch == t.epochs();
+                if (epoch % t.measureEvery() == 0 || last) {
+                    recorder.record(run.measure());
+                }
+                if (last) {
+                    break;
+                }
+                String reason = app.interrupts().requested() ? "interrupted (Ctrl-C or kill)"
+                        : config.control().stopAfterEpoch() > 0 && epoch == config.control().stopAfterEpoch()
+                        ? "stopped by trainer.stop-after-epoch=" + epoch : null;
+                boolean periodic = config.control().checkpointEvery() > 0
+                        && epoch % config.control().checkpointEvery() == 0;
+                if (reason != null || periodic) {
+                    EngineState state = run.state();
+                    new Checkpoint(epoch, state.parameters(), state.momentum(), points).write(folder);
+                }
+                if (reason != null) {
+                    stopReason = reason;
+                    log.info(reason + " after epoch " + epoch + "; checkpoint written");
+                    break;
+                }
+            }
+        } finally {
+            if (progress != null && (stopReason != null || run.epoch() < t.epochs())) {
+                progress.end();
+            }
+        }
+        summarize(summary, new Trajectory(contexts, trainedFlags(task), points), config);
+        if (stopReason != null) {
+            return new Status(Status.State.INTERRUPTED, stopReason + " after epoch " + run.epoch()
+                    + "; continue with: gdln resume " + folder);
+        }
+        Files.deleteIfExists(folder.resolve(Checkpoint.FILE));
+        try {
+            run.copyToNetwork();
+            RunPlots.write(folder, sim, config);
+        } catch (RuntimeException | IOException | LinkageError e) {
+            log.info("plots not written: " + e);
+            log.trace(e);
+        }
+        return new Status(Status.State.COMPLETED, "");
     }
 
-    private static INDArray vector(double[] values, DataType type) {
-        return Nd4j.create(values, new long[] {1, values.length}, DataType.DOUBLE).castTo(type);
+    /** theory.csv and the summary's {@code theory} entry: the overlay's prediction, or why there is none. */
+    private void theory(RunConfig config, Simulation sim, Path folder, RunLog log, Map<String, Object> summary)
+            throws IOException {
+        TheoryOverlay.Outcome outcome = app.theory().assess(config, sim);
+        if (outcome.prediction().isPresent()) {
+            TheoryCsv.write(folder.resolve("theory.csv"), outcome.prediction().get());
+            summary.put("theory", outcome.prediction().get().name());
+            log.fileOnly("theory: " + outcome.prediction().get().name());
+        } else {
+            String why = "none: " + outcome.declined().orElse("the setup is outside the reduction");
+            summary.put("theory", why);
+            log.fileOnly("theory: " + why);
+        }
+    }
+
+    private static boolean[] trainedFlags(BoundTask task) {
+        boolean[] t = new boolean[task.contextCount()];
+        for (int c = 0; c < t.length; c++) {
+            t[c] = task.trained(c);
+        }
+        return t;
     }
 
     /** The core's setup of a run configuration. */
@@ -236,84 +266,54 @@ public final class RunExecutor {
             }
         }
         s.put("singular_values", sv);
+        s.putAll(last.extras());
     }
 
-    /** Records measurements, draws progress, writes checkpoints and stops on an interrupt. */
-    private final class Listener implements Trainer.Listener {
-        private final RunConfig config;
-        private final Path folder;
+    /** Records each measurement: metrics.csv, the progress line and (every 10 s and at the end) the log. */
+    private static final class Recorder {
+        private static final long LOG_EVERY_NANOS = 10_000_000_000L;
         private final MetricsCsv metrics;
         private final List<Trajectory.Point> points;
-        private final RunLog log;
         private final Progress progress;
-        private final long logEveryNanos = 10_000_000_000L;
+        private final RunLog log;
+        private final int epochs;
         private long lastLog = System.nanoTime();
-        String stopReason;
-        int lastEpoch;
 
-        Listener(RunConfig config, Path folder, MetricsCsv metrics, List<Trajectory.Point> earlier, RunLog log,
-                 Options options, int startEpoch) {
-            this.config = config;
-            this.folder = folder;
+        Recorder(MetricsCsv metrics, List<Trajectory.Point> points, Progress progress, RunLog log, int epochs) {
             this.metrics = metrics;
-            this.points = new ArrayList<>(earlier);
+            this.points = points;
+            this.progress = progress;
             this.log = log;
-            this.lastEpoch = startEpoch;
-            this.progress = options.progress() == null ? null : new Progress(options.progress(), app.terminal(),
-                    config.experiment().name() + (options.pointLabel().isEmpty() ? "" : " " + options.pointLabel()),
-                    "epoch", config.trainer().epochs(), 10);
+            this.epochs = epochs;
         }
 
-        @Override
-        public void measured(Trajectory.Point p) {
+        void record(Trajectory.Point p) throws IOException {
             points.add(p);
-            try {
-                metrics.append(p);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            String note = String.format(Locale.ROOT, "loss %.4g", p.loss());
+            metrics.append(p);
+            String note = note(p);
             if (progress != null) {
                 progress.update((long) p.epoch(), note);
             }
             long now = System.nanoTime();
-            if (now - lastLog > logEveryNanos || p.epoch() == config.trainer().epochs()) {
+            if (now - lastLog > LOG_EVERY_NANOS || p.epoch() == epochs) {
                 lastLog = now;
                 log.fileOnly("epoch " + MetricsCsv.num(p.epoch()) + " " + note);
             }
         }
 
-        @Override
-        public boolean stopAfter(int epoch, GatedNetwork net, INDArray momentum) {
-            lastEpoch = epoch;
-            String reason = null;
-            if (app.interrupts().requested()) {
-                reason = "interrupted (Ctrl-C or kill)";
-            } else if (config.control().stopAfterEpoch() > 0 && epoch == config.control().stopAfterEpoch()) {
-                reason = "stopped by trainer.stop-after-epoch=" + epoch;
+        private static String note(Trajectory.Point p) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "loss %.4g", p.loss()));
+            if (p.trainedAccuracy().isPresent()) {
+                sb.append(String.format(Locale.ROOT, ", accuracy trained %.1f%%", 100 * p.trainedAccuracy()
+                        .getAsDouble()));
+                p.untrainedAccuracy().ifPresent(u -> sb.append(String.format(Locale.ROOT, " untrained %.1f%%",
+                        100 * u)));
             }
-            boolean periodic = config.control().checkpointEvery() > 0 && epoch % config.control().checkpointEvery()
-                    == 0;
-            if (reason != null || periodic) {
-                try {
-                    new Checkpoint(epoch, net.parameters().castTo(DataType.DOUBLE).toDoubleVector(),
-                            momentum.castTo(DataType.DOUBLE).toDoubleVector(), points).write(folder);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException("cannot write the checkpoint", e);
-                }
+            Double test = p.extras().get("test_trained_accuracy");
+            if (test != null) {
+                sb.append(String.format(Locale.ROOT, ", test accuracy trained %.1f%%", 100 * test));
             }
-            if (reason != null) {
-                stopReason = reason;
-                log.info(reason + " after epoch " + epoch + "; checkpoint written");
-                return true;
-            }
-            return false;
-        }
-
-        void end() {
-            if (progress != null && stopReason != null) {
-                progress.end();
-            }
+            return sb.toString();
         }
     }
 }

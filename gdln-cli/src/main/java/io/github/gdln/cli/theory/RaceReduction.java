@@ -5,7 +5,6 @@ import io.github.gdln.cli.config.RunConfig;
 import io.github.gdln.core.Simulation;
 import io.github.gdln.core.theory.NeuralRaceReduction;
 import io.github.gdln.core.theory.ReducedSystem;
-import io.github.gdln.core.theory.ReductionAssessment;
 import io.github.gdln.core.theory.ReductionCheck;
 import io.github.gdln.core.train.TrainerSettings;
 import io.github.gdln.core.train.Trajectory;
@@ -22,12 +21,10 @@ import java.util.stream.Collectors;
  * {@link ReducedSystem#predict} gives what the trainer records (full-batch descent: the exact Euler map; gradient
  * flow: Dormand-Prince). When a check fails there is no overlay and the reason lists every failed check with its
  * measured misalignment. Fixed points: the reduced system's singular values after a long gradient flow (until the
- * strengths stop moving), at the run's learning rate.
+ * strengths stop moving), at the run's learning rate ({@link ReducedSystem#fixedPoints}). Stateless: one instance
+ * serves every sweep worker.
  */
 final class RaceReduction implements TheoryOverlay {
-    private Simulation lastSim;
-    private ReductionAssessment lastAssessment;
-
     @Override
     public Optional<String> declines(RunConfig c) {
         if (c.trainer().method() == TrainerSettings.Method.SGD) {
@@ -37,40 +34,23 @@ final class RaceReduction implements TheoryOverlay {
     }
 
     @Override
-    public Optional<String> declines(RunConfig c, Simulation sim) {
+    public Outcome assess(RunConfig c, Simulation sim) {
         Optional<String> d = declines(c);
         if (d.isPresent()) {
-            return d;
+            return Outcome.declined(d.get());
         }
         if (sim.task().loss().kind() != LossKind.SQUARED_ERROR) {
-            return Optional.of("the neural race reduction needs a squared-error loss, the task's is "
+            return Outcome.declined("the neural race reduction needs a squared-error loss, the task's is "
                     + sim.task().loss().kind());
         }
-        ReductionAssessment a = assessment(sim);
-        if (!a.holds()) {
-            return Optional.of("neural race reduction assumptions fail: " + a.failures().stream()
-                    .map(ReductionCheck::toString).map(String::trim).collect(Collectors.joining("; ")));
+        NeuralRaceReduction.Analysis analysis = NeuralRaceReduction.analyse(sim.task(), sim.network());
+        if (analysis.system().isEmpty()) {
+            return Outcome.declined("neural race reduction assumptions fail: " + analysis.assessment().failures()
+                    .stream().map(ReductionCheck::toString).map(String::trim).collect(Collectors.joining("; ")));
         }
-        return Optional.empty();
-    }
-
-    private ReductionAssessment assessment(Simulation sim) {
-        if (sim != lastSim) {
-            lastAssessment = NeuralRaceReduction.assess(sim.task(), sim.network());
-            lastSim = sim;
-        }
-        return lastAssessment;
-    }
-
-    @Override
-    public Optional<Prediction> predict(RunConfig c, Simulation sim) {
-        if (declines(c, sim).isPresent()) {
-            return Optional.empty();
-        }
-        ReducedSystem r = NeuralRaceReduction.reduce(sim.task(), sim.network());
+        ReducedSystem r = analysis.system().get();
         TrainerSettings s = c.trainer();
-        Trajectory t = r.predict(s).trajectory();
-        List<Trajectory.Point> pts = t.points();
+        List<Trajectory.Point> pts = r.predict(s).trajectory().points();
         int n = pts.size();
         double[] epochs = new double[n];
         double[] loss = new double[n];
@@ -94,37 +74,8 @@ final class RaceReduction implements TheoryOverlay {
                 }
             }
         }
-        return Optional.of(new Prediction("neural race reduction (THEORY 2.2), " + r.scalarEdges().size()
+        return Outcome.predicted(new Prediction("neural race reduction (THEORY 2.2), " + r.scalarEdges().size()
                 + " scalar edges, " + r.scalarPaths().size() + " mode paths", epochs, loss, trained, untrained, sv,
-                fixedPoints(r, s)));
-    }
-
-    /** Singular values where the reduced gradient flow comes to rest (doubling the horizon until it does). */
-    private static Map<String, double[]> fixedPoints(ReducedSystem r, TrainerSettings s) {
-        Map<String, double[]> fixed = new LinkedHashMap<>();
-        if (s.trackedEdges().isEmpty()) {
-            return fixed;
-        }
-        int horizon = Math.max(1, s.epochs());
-        double[] prev = null;
-        Trajectory.Point end = null;
-        for (int round = 0; round < 8; round++, horizon *= 2) {
-            TrainerSettings flow = new TrainerSettings(TrainerSettings.Method.GRADIENT_FLOW, horizon,
-                    s.learningRate(), 0, 1, horizon, 1e-10, s.trackedEdges(), s.singularValues());
-            end = r.predict(flow).trajectory().last();
-            double[] b = end.singularValues().values().stream().flatMapToDouble(java.util.Arrays::stream).toArray();
-            if (prev != null && prev.length == b.length) {
-                double gap = 0;
-                for (int i = 0; i < b.length; i++) {
-                    gap = Math.max(gap, Math.abs(b[i] - prev[i]) / Math.max(1e-12, Math.abs(b[i])));
-                }
-                if (gap < 1e-6) {
-                    break;
-                }
-            }
-            prev = b;
-        }
-        fixed.putAll(end.singularValues());
-        return fixed;
+                r.fixedPoints(s)));
     }
 }

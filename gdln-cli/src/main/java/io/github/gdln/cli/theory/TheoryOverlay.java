@@ -28,21 +28,31 @@ public interface TheoryOverlay {
     }
 
     /**
-     * The prediction for {@code config} (with {@code simulation} prepared, before training), or empty with no
-     * overlay.
+     * What an overlay says about a run: a prediction, or why there is none.
+     *
+     * @param prediction the prediction, when the overlay covers the setup
+     * @param declined   why it does not (e.g. which assumptions fail, with their measured values), when it does not
      */
-    Optional<Prediction> predict(RunConfig config, Simulation simulation);
+    record Outcome(Optional<Prediction> prediction, Optional<String> declined) {
+        /** No prediction, for the given reason. */
+        public static Outcome declined(String why) {
+            return new Outcome(Optional.empty(), Optional.of(why));
+        }
+
+        /** A prediction. */
+        public static Outcome predicted(Prediction p) {
+            return new Outcome(Optional.of(p), Optional.empty());
+        }
+    }
 
     /** Why this overlay does not cover {@code config}, or empty when it may (judged from the config alone). */
     Optional<String> declines(RunConfig config);
 
     /**
-     * Why this overlay does not cover {@code config} with {@code simulation} prepared (e.g. which assumptions of a
-     * reduction fail, with their measured values), or empty when {@link #predict} gives a prediction.
+     * The prediction for {@code config} with {@code simulation} prepared (before training), or why there is none,
+     * from one analysis. Keeps no state between calls: sweep workers share one overlay.
      */
-    default Optional<String> declines(RunConfig config, Simulation simulation) {
-        return declines(config);
-    }
+    Outcome assess(RunConfig config, Simulation simulation);
 
     /** The overlays available in this build, tried in order. */
     static TheoryOverlay available() {
@@ -52,31 +62,29 @@ public interface TheoryOverlay {
     /** The first overlay that covers a config. */
     record Chain(List<TheoryOverlay> overlays) implements TheoryOverlay {
         @Override
-        public Optional<Prediction> predict(RunConfig config, Simulation simulation) {
-            for (TheoryOverlay o : overlays) {
-                if (o.declines(config, simulation).isEmpty()) {
-                    return o.predict(config, simulation);
-                }
-            }
-            return Optional.empty();
-        }
-
-        @Override
         public Optional<String> declines(RunConfig config) {
-            return declines(config, null);
-        }
-
-        @Override
-        public Optional<String> declines(RunConfig config, Simulation simulation) {
-            StringBuilder why = new StringBuilder();
+            List<String> why = new java.util.ArrayList<>();
             for (TheoryOverlay o : overlays) {
-                Optional<String> d = simulation == null ? o.declines(config) : o.declines(config, simulation);
+                Optional<String> d = o.declines(config);
                 if (d.isEmpty()) {
                     return d;
                 }
-                why.append(why.length() == 0 ? "" : "; ").append(d.get());
+                why.add(d.get());
             }
-            return Optional.of(why.length() == 0 ? "no theory available" : why.toString());
+            return Optional.of(why.isEmpty() ? "no theory available" : String.join("; ", why));
+        }
+
+        @Override
+        public Outcome assess(RunConfig config, Simulation simulation) {
+            List<String> why = new java.util.ArrayList<>();
+            for (TheoryOverlay o : overlays) {
+                Outcome out = o.assess(config, simulation);
+                if (out.prediction().isPresent()) {
+                    return out;
+                }
+                why.add(out.declined().orElse("declined"));
+            }
+            return Outcome.declined(why.isEmpty() ? "no theory available" : String.join("; ", why));
         }
     }
 }

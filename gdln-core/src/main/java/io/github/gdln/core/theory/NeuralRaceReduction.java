@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 
@@ -56,7 +57,15 @@ public final class NeuralRaceReduction {
 
     /** Checks the assumptions with automatic input bases and the default tolerance. */
     public static ReductionAssessment assess(BoundTask task, GatedNetwork net) {
-        return analyse(task, net, Map.of(), DEFAULT_TOLERANCE).assessment;
+        return analyse(task, net).assessment();
+    }
+
+    /**
+     * One analysis with automatic input bases and the default tolerance: the assessment and, when it holds, the
+     * reduced system (no second pass over the statistics).
+     */
+    public static Analysis analyse(BoundTask task, GatedNetwork net) {
+        return analyse(task, net, Map.of(), DEFAULT_TOLERANCE);
     }
 
     /** Derives the reduced system, or fails listing every failed check with its misalignment. */
@@ -73,26 +82,31 @@ public final class NeuralRaceReduction {
     public static ReducedSystem reduce(BoundTask task, GatedNetwork net, Map<String, double[][]> inputBases,
                                        double tolerance) {
         Analysis a = analyse(task, net, inputBases, tolerance);
-        if (!a.assessment.holds()) {
-            throw new IllegalStateException("the neural race reduction does not apply:\n" + a.assessment);
-        }
-        return a.system;
+        return a.system().orElseThrow(() -> new IllegalStateException(
+                "the neural race reduction does not apply:\n" + a.assessment()));
     }
 
     /** Checks with user bases and tolerance. */
     public static ReductionAssessment assess(BoundTask task, GatedNetwork net, Map<String, double[][]> inputBases,
                                              double tolerance) {
-        return analyse(task, net, inputBases, tolerance).assessment;
+        return analyse(task, net, inputBases, tolerance).assessment();
     }
 
-    private record Analysis(ReductionAssessment assessment, ReducedSystem system) {
+    /**
+     * The result of one analysis.
+     *
+     * @param assessment every check of the assumptions
+     * @param system     the reduced system, present exactly when the assessment holds
+     */
+    public record Analysis(ReductionAssessment assessment, Optional<ReducedSystem> system) {
     }
 
-    private static Analysis analyse(BoundTask task, GatedNetwork net, Map<String, double[][]> inputBases,
+    /** One analysis with user bases (by input node name) and tolerance. */
+    public static Analysis analyse(BoundTask task, GatedNetwork net, Map<String, double[][]> inputBases,
                                     double tol) {
         if (task.loss().kind() != LossKind.SQUARED_ERROR) {
             return new Analysis(new ReductionAssessment(List.of(ReductionCheck.of(LOSS, Double.POSITIVE_INFINITY,
-                    0, "the task's loss is " + task.loss().kind()))), null);
+                    0, "the task's loss is " + task.loss().kind()))), Optional.empty());
         }
         if (net.graph() != task.graph()) {
             throw new IllegalArgumentException("the network and the task are bound to different graphs");
@@ -204,14 +218,14 @@ public final class NeuralRaceReduction {
         checks.addAll(sigma);
         ReductionAssessment assessment = new ReductionAssessment(checks);
         if (!assessment.holds()) {
-            return new Analysis(assessment, null);
+            return new Analysis(assessment, Optional.empty());
         }
         ReducedSystem.Projection[] perContext = new ReducedSystem.Projection[task.contextCount()];
         for (int c = 0; c < perContext.length; c++) {
             perContext[c] = project(stats, basis, scalarPaths, ofPath, stats.context(c));
         }
-        return new Analysis(assessment, new ReducedSystem(stats, net, basis, scalars, scalarPaths, training,
-                perContext));
+        return new Analysis(assessment, Optional.of(new ReducedSystem(stats, net, basis, scalars, scalarPaths,
+                training, perContext)));
     }
 
     /**

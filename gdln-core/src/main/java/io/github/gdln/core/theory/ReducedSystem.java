@@ -266,6 +266,39 @@ public final class ReducedSystem {
     }
 
     /**
+     * The singular values of the tracked edges where the reduced gradient flow comes to rest at the learning rate of
+     * {@code s}: the flow is run over {@code s.epochs()} epochs, then over doubling horizons (at most 8), until no
+     * value moves by more than 1e-6 relative between two horizons. Empty when no edge is tracked.
+     */
+    public Map<String, double[]> fixedPoints(TrainerSettings s) {
+        Map<String, double[]> fixed = new LinkedHashMap<>();
+        if (s.trackedEdges().isEmpty()) {
+            return fixed;
+        }
+        int horizon = Math.max(1, s.epochs());
+        double[] prev = null;
+        Trajectory.Point end = null;
+        for (int round = 0; round < 8; round++, horizon *= 2) {
+            TrainerSettings flow = new TrainerSettings(TrainerSettings.Method.GRADIENT_FLOW, horizon,
+                    s.learningRate(), 0, 1, horizon, 1e-10, s.trackedEdges(), s.singularValues());
+            end = predict(flow).trajectory().last();
+            double[] b = end.singularValues().values().stream().flatMapToDouble(Arrays::stream).toArray();
+            if (prev != null && prev.length == b.length) {
+                double gap = 0;
+                for (int i = 0; i < b.length; i++) {
+                    gap = Math.max(gap, Math.abs(b[i] - prev[i]) / Math.max(1e-12, Math.abs(b[i])));
+                }
+                if (gap < 1e-6) {
+                    break;
+                }
+            }
+            prev = b;
+        }
+        fixed.putAll(end.singularValues());
+        return fixed;
+    }
+
+    /**
      * Predicts what the trainer would record with {@code settings}: {@code FULL_BATCH} iterates the Euler map
      * b ← b + η κ F(b) (gradient descent restricted to the modes: exact), {@code GRADIENT_FLOW} integrates
      * db/d(epoch) = η κ F(b) with a Dormand-Prince 8(5,3) integrator at the settings' tolerance. Measurements at

@@ -30,6 +30,12 @@ public interface EngineRun {
     /** The state at the current epoch boundary, for a checkpoint. */
     EngineState state();
 
+    /**
+     * Writes the current weights into the setup's network (for what reads the trained network, e.g. plots); the
+     * generic engine trains that network itself.
+     */
+    void copyToNetwork();
+
     /** Puts the run back at {@code state} (from {@link #state()} of the same engine on the same setup). */
     void restore(EngineState state);
 }

@@ -71,6 +71,11 @@ public final class GenericEngine implements TrainingEngine {
         }
 
         @Override
+        public void copyToNetwork() {
+            // the session trains the setup's network in place
+        }
+
+        @Override
         public EngineState state() {
             return new EngineState(session.epoch(), doubles(session.network().parameters()),
                     doubles(session.momentum()));
