@@ -158,6 +158,38 @@ class CliTest {
         assertThat(root.resolve("sweep-gating.K.png")).exists();
     }
 
+    /**
+     * The theory overlay keeps no state between runs: with two sweep workers sharing it, every point's theory.csv is
+     * byte for byte the one of the same point run alone.
+     */
+    @Test
+    void theoryOfASweepPointEqualsTheTheoryOfThePointAlone() throws IOException {
+        String[] base = {"task.domains=3", "model.hidden-width=8", "trainer.epochs=20", "experiment.grids=false"};
+        Result sweep = gdln(concat(run("routing-toy", base), "-m", "gating.K=1,2,3", "--workers", "2"));
+        assertThat(sweep.code()).as(sweep.err()).isZero();
+        Path root = onlyRun("routing-toy");
+        List<Path> points;
+        try (Stream<Path> s = Files.list(root)) {
+            points = s.filter(Files::isDirectory).sorted().toList();
+        }
+        assertThat(points).hasSize(3);
+        for (int k = 1; k <= 3; k++) {
+            Path alone = tmp.resolve("alone" + k);
+            Result r = gdln(concat(new String[] {"run", "routing-toy", "--runs-dir", alone.toString(), "-q"},
+                    concat(base, "gating.K=" + k)));
+            assertThat(r.code()).as(r.err()).isZero();
+            Path folder;
+            try (Stream<Path> s = Files.list(alone.resolve("routing-toy"))) {
+                folder = s.findFirst().orElseThrow();
+            }
+            Path point = points.get(k - 1);
+            assertThat(point.getFileName().toString()).isEqualTo((k - 1) + "_gating.K=" + k);
+            assertThat(point.resolve("theory.csv")).isRegularFile();
+            assertThat(Files.readString(point.resolve("theory.csv")))
+                    .isEqualTo(Files.readString(folder.resolve("theory.csv")));
+        }
+    }
+
     @Test
     void severalValuesWithoutMultirunIsAUsageError() {
         Result r = gdln(run("routing-toy", "gating.K=1,2"));
