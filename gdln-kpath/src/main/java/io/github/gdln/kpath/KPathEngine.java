@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The {@code kpath} engine: trains the k-path routing network (THEORY 4.1) with the fused step of
@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p><b>What it can train</b> ({@link #cannotTrain} lists every mismatch), judged from the setup itself: a graph of M
  * input nodes each with one edge into a hidden node A, one edge A -> B with |A| = |B| = H, and from B one edge to each
- * of M output nodes, nothing else, and no bias on any edge (the k-path biases stay at zero); a task whose data is
+ * of M output nodes, nothing else, with a bias on every edge or on none (then the k-path biases stay at zero); a task whose data is
  * {@link RoutingData} (also its test split) with the M x M contexts (i, j), where context (i, j) opens exactly input
  * i and output j (node gates; every edge and hidden node open, gates constant); softmax cross-entropy averaged over
  * trained contexts; minibatch SGD (with or without momentum) on the sample gradient; float32 or float64.
@@ -70,8 +70,11 @@ public final class KPathEngine implements TrainingEngine {
         return 10;
     }
 
-    /** The k-path shape of a compiled graph: the edge of every input domain, the hidden edge, every decoder. */
-    private record Shape(int[] encoderEdge, int hiddenEdge, int[] decoderEdge, int hidden) {
+    /**
+     * The k-path shape of a compiled graph: the edge of every input domain, the hidden edge, every decoder, the
+     * hidden width, and whether the edges carry biases (all of them or none).
+     */
+    private record Shape(int[] encoderEdge, int hiddenEdge, int[] decoderEdge, int hidden, boolean biases) {
     }
 
     @Override
@@ -170,7 +173,15 @@ public final class KPathEngine implements TrainingEngine {
             }
             dec[j] = in[0];
         }
-        return why.size() > before ? null : new Shape(enc, hiddenEdge, dec, g.width(a));
+        int withBias = 0;
+        for (int e = 0; e < g.edgeCount(); e++) {
+            withBias += g.hasBias(e) ? 1 : 0;
+        }
+        if (withBias != 0 && withBias != g.edgeCount()) {
+            why.add(withBias + " of " + g.edgeCount() + " edges carry a bias, the k-path network has biases on every"
+                    + " edge or on none");
+        }
+        return why.size() > before ? null : new Shape(enc, hiddenEdge, dec, g.width(a), withBias != 0);
     }
 
     /** Context (i, j) must open exactly input i and output j, with constant gates and every edge open. */
@@ -248,7 +259,9 @@ public final class KPathEngine implements TrainingEngine {
             }
         });
         KPathRun run = new KPathRun(train, test, gate, settings, sim.setup().seed());
-        run.model().withoutBiases();
+        if (!shape.biases()) {
+            run.model().withoutBiases();
+        }
         Run r = new Run(run, train, test, shape, sim, t, settings);
         r.loadWeights(sim.network());
         return r;
@@ -278,7 +291,7 @@ public final class KPathEngine implements TrainingEngine {
             this.m = train.domains();
         }
 
-        /** Copies the network's weights into the model (encoders into the folded frame when folded). */
+        /** Copies the network's weights and biases into the model (encoders into the folded frame when folded). */
         void loadWeights(GatedNetwork net) {
             KPathModel model = run.model();
             for (int i = 0; i < m; i++) {
@@ -290,11 +303,25 @@ public final class KPathEngine implements TrainingEngine {
                     model.encoder(i).assign(e);
                 }
             }
-            model.hiddenWeights().assign(net.weight(shape.hiddenEdge()).castTo(model.parameters().dataType()));
+            DataType t = model.parameters().dataType();
+            model.hiddenWeights().assign(net.weight(shape.hiddenEdge()).castTo(t));
+            if (shape.biases()) {
+                int h = shape.hidden();
+                for (int i = 0; i < m; i++) {
+                    model.encoderBiases().get(NDArrayIndex.interval(i * h, (i + 1) * h))
+                            .assign(net.bias(shape.encoderEdge()[i]).reshape(h).castTo(t));
+                }
+                model.hiddenBias().assign(net.bias(shape.hiddenEdge()).reshape(h).castTo(t));
+                int c = train.classes();
+                for (int j = 0; j < m; j++) {
+                    model.decoderBiases().get(NDArrayIndex.interval(j * c, (j + 1) * c))
+                            .assign(net.bias(shape.decoderEdge()[j]).reshape(c).castTo(t));
+                }
+            }
             int c = train.classes();
             for (int j = 0; j < m; j++) {
-                model.decoders().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(j * c, (j + 1) * c),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(net.weight(shape.decoderEdge()[j])
+                model.decoders().get(NDArrayIndex.interval(j * c, (j + 1) * c),
+                        NDArrayIndex.all()).assign(net.weight(shape.decoderEdge()[j])
                         .castTo(model.parameters().dataType()));
             }
         }
@@ -372,8 +399,8 @@ public final class KPathEngine implements TrainingEngine {
                     } else {
                         int j = indexOf(shape.decoderEdge(), e);
                         int c = train.classes();
-                        w = model.decoders().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(j * c, (j + 1) * c),
-                                org.nd4j.linalg.indexing.NDArrayIndex.all());
+                        w = model.decoders().get(NDArrayIndex.interval(j * c, (j + 1) * c),
+                                NDArrayIndex.all());
                     }
                 }
                 sv.put(name, SingularValues.leading(w.castTo(DataType.DOUBLE).toDoubleMatrix(),
@@ -406,11 +433,24 @@ public final class KPathEngine implements TrainingEngine {
                 net.weight(shape.encoderEdge()[i]).assign(e.castTo(net.dataType()));
             }
             net.weight(shape.hiddenEdge()).assign(model.hiddenWeights().castTo(net.dataType()));
+            if (shape.biases()) {
+                int h = shape.hidden();
+                int c = train.classes();
+                for (int i = 0; i < m; i++) {
+                    net.bias(shape.encoderEdge()[i]).assign(model.encoderBiases().get(NDArrayIndex.interval(i * h,
+                            (i + 1) * h)).reshape(1, h).castTo(net.dataType()));
+                }
+                net.bias(shape.hiddenEdge()).assign(model.hiddenBias().reshape(1, h).castTo(net.dataType()));
+                for (int j = 0; j < m; j++) {
+                    net.bias(shape.decoderEdge()[j]).assign(model.decoderBiases().get(NDArrayIndex.interval(j * c,
+                            (j + 1) * c)).reshape(1, c).castTo(net.dataType()));
+                }
+            }
             int c = train.classes();
             for (int j = 0; j < m; j++) {
                 net.weight(shape.decoderEdge()[j]).assign(model.decoders().get(
-                        org.nd4j.linalg.indexing.NDArrayIndex.interval(j * c, (j + 1) * c),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all()).castTo(net.dataType()));
+                        NDArrayIndex.interval(j * c, (j + 1) * c),
+                        NDArrayIndex.all()).castTo(net.dataType()));
             }
         }
 

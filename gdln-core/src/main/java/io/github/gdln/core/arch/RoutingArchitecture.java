@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * <p>M and the input and output widths follow from the task's data, which must feed nodes {@code in0..in<M-1>}
  * and have targets for {@code out0..out<M-1>}. Parameters: {@code hidden-width}, {@code hidden-layers}
- * (L &gt;= 1; L = 2 is the paper's network).
+ * (L &gt;= 1; L = 2 is the paper's network), {@code bias} (every edge carries a bias, as in the MNIST experiments of
+ * the paper; default false).
  */
 public final class RoutingArchitecture implements Architecture {
     /** Name prefix of the input nodes. */
@@ -41,6 +42,7 @@ public final class RoutingArchitecture implements Architecture {
         int m = data.inputWidths().size();
         int hidden = p.getInt("hidden-width", 1);
         int layers = p.getInt("hidden-layers", 1);
+        boolean bias = p.getBoolean("bias");
         List<Node> nodes = new ArrayList<>();
         List<Edge> edges = new ArrayList<>();
         List<String> inputs = new ArrayList<>();
@@ -48,18 +50,18 @@ public final class RoutingArchitecture implements Architecture {
         for (int l = 1; l <= layers; l++) {
             nodes.add(new Node("h" + l, hidden));
             if (l > 1) {
-                edges.add(new Edge("shared" + (l - 1), "h" + (l - 1), "h" + l));
+                edges.add(new Edge("shared" + (l - 1), "h" + (l - 1), "h" + l, bias));
             }
         }
         for (int i = 0; i < m; i++) {
             nodes.add(new Node(INPUT + i, width(data.inputWidths(), INPUT + i)));
             inputs.add(INPUT + i);
-            edges.add(new Edge("enc" + i, INPUT + i, "h1"));
+            edges.add(new Edge("enc" + i, INPUT + i, "h1", bias));
         }
         for (int j = 0; j < m; j++) {
             nodes.add(new Node(OUTPUT + j, width(data.outputWidths(), OUTPUT + j)));
             outputs.add(OUTPUT + j);
-            edges.add(new Edge("dec" + j, "h" + layers, OUTPUT + j));
+            edges.add(new Edge("dec" + j, "h" + layers, OUTPUT + j, bias));
         }
         return new Graph(nodes, edges, inputs, outputs);
     }

@@ -16,7 +16,9 @@ public final class GatedNetwork {
     private final DataType dataType;
     private final INDArray parameters;
     private final INDArray[] weights;
+    private final INDArray[] biases;
     private final long[] offsets;
+    private final long[] biasOffsets;
 
     /** A network with all weights zero. */
     public GatedNetwork(CompiledGraph graph, DataType dataType) {
@@ -25,20 +27,52 @@ public final class GatedNetwork {
         }
         this.graph = graph;
         this.dataType = dataType;
-        this.offsets = new long[graph.edgeCount() + 1];
-        for (int e = 0; e < graph.edgeCount(); e++) {
+        int edges = graph.edgeCount();
+        this.offsets = new long[edges + 1];
+        for (int e = 0; e < edges; e++) {
             offsets[e + 1] = offsets[e] + (long) graph.width(graph.target(e)) * graph.width(graph.source(e));
         }
-        this.parameters = Nd4j.zeros(dataType, 1, offsets[graph.edgeCount()]);
+        this.biasOffsets = new long[edges + 1];
+        biasOffsets[0] = offsets[edges];
+        for (int e = 0; e < edges; e++) {
+            biasOffsets[e + 1] = biasOffsets[e] + (graph.hasBias(e) ? graph.width(graph.target(e)) : 0);
+        }
+        this.parameters = Nd4j.zeros(dataType, 1, biasOffsets[edges]);
         this.weights = views(parameters);
+        this.biases = biasViews(parameters);
+    }
+
+    /**
+     * Views of a flat vector with this network's layout as one bias row (1 x n_t) per edge, null for an edge without
+     * bias. The biases follow all weights in the flat layout.
+     */
+    public INDArray[] biasViews(INDArray flat) {
+        checkLength(flat);
+        INDArray[] b = new INDArray[graph.edgeCount()];
+        for (int e = 0; e < b.length; e++) {
+            if (graph.hasBias(e)) {
+                b[e] = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(biasOffsets[e], biasOffsets[e + 1]))
+                        .reshape('c', 1, graph.width(graph.target(e)));
+            }
+        }
+        return b;
+    }
+
+    private void checkLength(INDArray flat) {
+        if (flat.length() != biasOffsets[graph.edgeCount()]) {
+            throw new IllegalArgumentException("flat vector has " + flat.length() + " entries; the network has "
+                    + biasOffsets[graph.edgeCount()] + " parameters");
+        }
+    }
+
+    /** b_e (1 x n_t), a live view into {@link #parameters()}, or null when edge e has no bias. */
+    public INDArray bias(int e) {
+        return biases[e];
     }
 
     /** Views of a flat vector with this network's layout as one matrix per edge. */
     public INDArray[] views(INDArray flat) {
-        if (flat.length() != offsets[graph.edgeCount()]) {
-            throw new IllegalArgumentException("flat vector has " + flat.length() + " entries; the network has "
-                    + offsets[graph.edgeCount()] + " parameters");
-        }
+        checkLength(flat);
         INDArray[] w = new INDArray[graph.edgeCount()];
         for (int e = 0; e < w.length; e++) {
             INDArray slice = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(offsets[e], offsets[e + 1]));

@@ -15,7 +15,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Exact forward and backward propagation of a gated network over a batch of base samples and a set of contexts.
  *
  * <p>Forward (THEORY.md 1.1): h_v = g_v x_v on inputs, h_v = g_v Σ_{e into v} g_e W_e h_s(e) elsewhere, with
- * samples as rows: H_v = g_v ⊙ Σ_e g_e H_s(e) W_eᵀ. Backward is the transpose of every step: with D_v = ∂L/∂H_v,
+ * samples as rows: H_v = g_v ⊙ Σ_e g_e H_s(e) W_eᵀ. An edge with a bias adds g_e g_s(e) b_e to every row (and
+ * ∂L/∂b_e += column sums of g_s(e) g_e g_v ⊙ D_v). Backward is the transpose of every step: with D_v = ∂L/∂H_v,
  * ∂L/∂W_e += (g_e g_v ⊙ D_v)ᵀ H_s(e) and D_s(e) += (g_e g_v ⊙ D_v) W_e. Each shared unit of the {@link UnitPlan} is
  * computed once and its gradient accumulated from every consumer, so a step costs what the distinct activations
  * cost, not samples x contexts. Gradients are accumulated in place into a flat vector by gemm with beta = 1.
@@ -73,7 +74,15 @@ public final class Propagator {
             } else {
                 INDArray a = null;
                 for (Input in : unit.inputs()) {
-                    a = gates.gemmGated(h[in.source()], net.weight(in.edge()), false, true, in.gate(), a);
+                    if (in.source() != UnitPlan.ZERO) {
+                        a = gates.gemmGated(h[in.source()], net.weight(in.edge()), false, true, in.gate(), a);
+                    }
+                    INDArray bias = net.bias(in.edge());
+                    if (bias != null) { // + g_e g_s b_e on every row
+                        INDArray rows = gates.applyInPlace(gates.applyInPlace(
+                                Nd4j.zeros(type, b, bias.length()).addiRowVector(bias), in.sourceGate()), in.gate());
+                        a = a == null ? rows : a.addi(rows);
+                    }
                 }
                 h[u] = gates.applyInPlace(a, unit.gate());
             }
@@ -103,13 +112,13 @@ public final class Propagator {
             }
         }
         if (delta != null) {
-            backward(net, units, h, delta, gates, net.views(gradient));
+            backward(net, units, h, delta, gates, net.views(gradient), net.biasViews(gradient));
         }
         return new Pass(contexts, loss, correct, b);
     }
 
     private void backward(GatedNetwork net, List<Unit> units, INDArray[] h, INDArray[] delta, GateColumns gates,
-                          INDArray[] grad) {
+                          INDArray[] grad, INDArray[] biasGrad) {
         for (int u = units.size() - 1; u >= 0; u--) {
             Unit unit = units.get(u);
             if (delta[u] == null || unit.isInput()) {
@@ -117,9 +126,15 @@ public final class Propagator {
             }
             INDArray dA = gates.applyInPlace(delta[u], unit.gate());
             for (Input in : unit.inputs()) {
+                INDArray gated = gates.gated(dA, in.gate());
+                if (biasGrad[in.edge()] != null) { // db_e += Σ_rows g_s ⊙ g_e ⊙ dA
+                    biasGrad[in.edge()].addi(gates.gated(gated, in.sourceGate()).sum(true, 0));
+                }
+                if (in.source() == UnitPlan.ZERO) {
+                    continue;
+                }
                 INDArray src = h[in.source()];
                 // dW_e += (g_e ⊙ dA)ᵀ H_src
-                INDArray gated = gates.gated(dA, in.gate());
                 Nd4j.gemm(gated, src, grad[in.edge()], true, false, 1.0, 1.0);
                 if (!units.get(in.source()).isInput()) {
                     INDArray back = gated.mmul(net.weight(in.edge()));

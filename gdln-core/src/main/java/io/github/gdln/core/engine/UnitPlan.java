@@ -21,8 +21,11 @@ final class UnitPlan {
     /** Marks an activation that is identically zero. */
     static final int ZERO = -1;
 
-    /** One incoming contribution g_e W_e h_src of a unit. */
-    record Input(int edge, int gate, int source) {
+    /**
+     * One incoming contribution g_e (W_e h_src + g_src b_e) of a unit; {@code source} is ZERO when only the bias
+     * contributes (the source activation is identically zero but its node is not closed).
+     */
+    record Input(int edge, int gate, int source, int sourceGate) {
     }
 
     /** An activation h_v = g_v Σ_inputs g_e W_e h_src (or g_v x_v on an input node). */
@@ -72,12 +75,15 @@ final class UnitPlan {
             List<Input> in = new ArrayList<>();
             for (int e : graph.inEdges(v)) {
                 int src = unitOf[graph.source(e)];
-                if (src == ZERO || ContextGates.isClosed(g.edge(e))) {
+                double[] sourceGate = g.node(graph.source(e));
+                boolean biasOnly = src == ZERO && graph.hasBias(e) && !ContextGates.isClosed(sourceGate);
+                if ((src == ZERO && !biasOnly) || ContextGates.isClosed(g.edge(e))) {
                     continue;
                 }
                 int edgeGate = gateIds.id(g.edge(e));
-                in.add(new Input(e, edgeGate, src));
-                key.addAll(List.of(e, edgeGate, src));
+                int sourceGateId = gateIds.id(sourceGate);
+                in.add(new Input(e, edgeGate, src, sourceGateId));
+                key.addAll(List.of(e, edgeGate, src, sourceGateId));
             }
             if (in.isEmpty()) {
                 return ZERO;

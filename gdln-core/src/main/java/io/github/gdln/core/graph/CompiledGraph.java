@@ -275,13 +275,28 @@ public final class CompiledGraph {
         return edgeIndex.containsKey(name);
     }
 
-    /** Number of weight parameters, Σ_e n_t(e) n_s(e). */
+    /** Number of parameters, Σ_e n_t(e) n_s(e) weights plus n_t(e) for every edge with a bias. */
     public long parameterCount() {
         long n = 0;
         for (int e = 0; e < edges.length; e++) {
-            n += (long) width(edgeTarget[e]) * width(edgeSource[e]);
+            n += (long) width(edgeTarget[e]) * width(edgeSource[e]) + (edges[e].bias() ? width(edgeTarget[e]) : 0);
         }
         return n;
+    }
+
+    /** Whether edge e carries a bias. */
+    public boolean hasBias(int e) {
+        return edges[e].bias();
+    }
+
+    /** Whether any edge carries a bias. */
+    public boolean hasBiases() {
+        for (Edge e : edges) {
+            if (e.bias()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class NeuralRaceReduction {
     /** Default relative tolerance of the checks. */
     public static final double DEFAULT_TOLERANCE = 1e-6;
     static final String LOSS = "squared-error loss";
+    static final String BIAS_FREE = "bias-free network";
     static final String ALIGNED = "aligned start";
     static final String SHARED_YX = "shared singular vectors (Σyx)";
     static final String SHARED_X = "whitened or shared Σx";
@@ -107,6 +108,10 @@ public final class NeuralRaceReduction {
         if (task.loss().kind() != LossKind.SQUARED_ERROR) {
             return new Analysis(new ReductionAssessment(List.of(ReductionCheck.of(LOSS, Double.POSITIVE_INFINITY,
                     0, "the task's loss is " + task.loss().kind()))), Optional.empty());
+        }
+        if (task.graph().hasBiases()) {
+            return new Analysis(new ReductionAssessment(List.of(ReductionCheck.of(BIAS_FREE,
+                    Double.POSITIVE_INFINITY, 0, "the graph has edges with a bias"))), Optional.empty());
         }
         if (net.graph() != task.graph()) {
             throw new IllegalArgumentException("the network and the task are bound to different graphs");

@@ -72,6 +72,10 @@ public final class StatisticsObjective {
 
     /** Builds the statistics of {@code task} once (one pass over its samples). */
     public static StatisticsObjective of(BoundTask task) {
+        if (task.graph().hasBiases()) {
+            throw new IllegalArgumentException("trainer.gradient = statistics: the path statistics describe "
+                    + "bias-free networks, and this graph has edges with a bias; use trainer.gradient = samples");
+        }
         return new StatisticsObjective(PathStatistics.of(task));
     }
 

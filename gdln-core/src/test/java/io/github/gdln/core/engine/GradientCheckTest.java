@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The engine's backprop gradient against central finite differences in float64 on random gated graphs with
  * branches, merges, skip edges and random binary node and edge gates (constant and per sample). Central differences
  * with h = 1e-5 have truncation error O(h²) ≈ 1e-10 relative and rounding error ≈ 1e-16/h ≈ 1e-11, so a relative error
- * below 1e-7 is a strict check.
+ * below 1e-7 is a strict check. The same holds with edge biases.
  */
 class GradientCheckTest {
 
@@ -29,6 +29,17 @@ class GradientCheckTest {
     @ValueSource(longs = {11, 12, 13, 14})
     void crossEntropyGradientMatchesFiniteDifferences(long seed) {
         check(new RandomGatedProblem(seed, new Loss(LossKind.SOFTMAX_CROSS_ENTROPY, 1, true), 5));
+    }
+
+    /** Edge biases (g_e g_s b_e): their gradient and the weights' with them, both losses, gates as above. */
+    @ParameterizedTest
+    @ValueSource(longs = {21, 22, 23, 24, 25, 26})
+    void gradientWithEdgeBiasesMatchesFiniteDifferences(long seed) {
+        RandomGatedProblem p = new RandomGatedProblem(seed, seed % 2 == 0 ? new Loss(LossKind.SQUARED_ERROR, 0.5,
+                false) : new Loss(LossKind.SOFTMAX_CROSS_ENTROPY, 1, true), 5, true);
+        assertThat(p.graph.hasBiases()).isTrue();
+        assertThat(p.net.parameters().length()).isEqualTo(p.graph.parameterCount());
+        check(p);
     }
 
     private static void check(RandomGatedProblem p) {

@@ -30,7 +30,16 @@ public final class RandomGatedProblem {
     public final GatedNetwork net;
 
     public RandomGatedProblem(long seed, Loss loss, int n) {
+        this(seed, loss, n, false);
+    }
+
+    /**
+     * A random problem; with {@code biases}, about two edges in three carry a random bias (drawn from a separate
+     * stream, so the rest of the problem is the one of the same seed without biases).
+     */
+    public RandomGatedProblem(long seed, Loss loss, int n, boolean biases) {
         SplittableRandom rng = new SplittableRandom(seed);
+        SplittableRandom biasRng = new SplittableRandom(~seed);
         int hidden = 4;
         List<Node> nodes = new ArrayList<>();
         nodes.add(new Node("x0", 3));
@@ -46,10 +55,12 @@ public final class RandomGatedProblem {
             int lo = 0;
             int hi = Math.min(t, 2 + hidden);
             int s = lo + rng.nextInt(hi - lo);
-            edges.add(new Edge("e" + edges.size(), nodes.get(s).name(), nodes.get(t).name()));
+            edges.add(new Edge("e" + edges.size(), nodes.get(s).name(), nodes.get(t).name(),
+                    biases && biasRng.nextDouble() < 0.67));
             for (int s2 = 0; s2 < hi; s2++) {
                 if (s2 != s && rng.nextDouble() < 0.35) {
-                    edges.add(new Edge("e" + edges.size(), nodes.get(s2).name(), nodes.get(t).name()));
+                    edges.add(new Edge("e" + edges.size(), nodes.get(s2).name(), nodes.get(t).name(),
+                            biases && biasRng.nextDouble() < 0.67));
                 }
             }
         }
@@ -93,6 +104,10 @@ public final class RandomGatedProblem {
         for (int e = 0; e < graph.edgeCount(); e++) {
             double[][] w = Matrices.gaussian(rng, graph.width(graph.target(e)), graph.width(graph.source(e)));
             net.setWeight(e, w);
+            if (net.bias(e) != null) {
+                net.bias(e).assign(org.nd4j.linalg.factory.Nd4j.create(Matrices.gaussian(biasRng, 1,
+                        graph.width(graph.target(e)))));
+            }
         }
     }
 
