@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * XOR (docs/theory.md §3.1): the four points x ∈ {±1}², in the order (1,1), (−1,−1), (−1,1), (1,−1), with
  * y = +1 when x1·x2 &gt; 0 and −1 otherwise ({@code labels = xor}), or y = x1 ({@code labels = x1}, the data of
- * slides 16-17). Loss ½ (y − h)² averaged over the points, so the error starts at 0.5. One context; the gating
+ * the "bar" gating). Loss ½ (y − h)² averaged over the points, so the error starts at 0.5. One context; the gating
  * scheme (e.g. {@code xor}) supplies the input-dependent gates.
  */
 public final class XorTask implements Task {
