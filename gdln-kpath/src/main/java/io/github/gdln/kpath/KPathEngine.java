@@ -30,7 +30,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The {@code kpath} engine: trains the k-path routing network (THEORY 4.1) with the fused step of
+ * The {@code kpath} engine: trains the k-path routing network (docs/theory.md §4.1) with the fused step of
  * {@link KPathModel}, the same model the generic engine trains, from the same parameters, only faster.
  *
  * <p><b>What it can train</b> ({@link #cannotTrain} lists every mismatch), judged from the setup itself: a graph of M
