@@ -1,8 +1,10 @@
 package io.github.gdln.benchmarks;
 
+import io.github.gdln.core.util.Shuffle;
 import io.github.gdln.kpath.KPathConfig;
 import io.github.gdln.kpath.KPathModel;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -99,17 +101,8 @@ public class KPathStepBenchmark {
         return maps;
     }
 
+    /** A uniform permutation of 0..n-1 (gdln's one shuffle) seeded from {@code rnd}. */
     static int[] permutation(int n, Random rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return Shuffle.permutation(n, new SplittableRandom(rnd.nextLong()));
     }
 }

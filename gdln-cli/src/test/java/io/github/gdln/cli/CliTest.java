@@ -191,6 +191,14 @@ class CliTest {
     }
 
     @Test
+    void listEnginesShowsTheBuiltInEnginesWithTheirOrigin() {
+        Result r = gdln("list", "engines");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("engines (trainer.engine=<name>").containsPattern("(?m)^\\s+auto\\s+built-in")
+                .containsPattern("(?m)^\\s+generic\\s+built-in").containsPattern("(?m)^\\s+kpath\\s+built-in");
+    }
+
+    @Test
     void severalValuesWithoutMultirunIsAUsageError() {
         Result r = gdln(run("routing-toy", "gating.K=1,2"));
         assertThat(r.code()).isEqualTo(2);

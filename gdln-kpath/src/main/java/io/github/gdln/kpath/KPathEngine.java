@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -293,37 +292,54 @@ public final class KPathEngine implements TrainingEngine {
 
         /** Copies the network's weights and biases into the model (encoders into the folded frame when folded). */
         void loadWeights(GatedNetwork net) {
-            KPathModel model = run.model();
-            for (int i = 0; i < m; i++) {
-                INDArray e = net.weight(shape.encoderEdge()[i]).castTo(model.parameters().dataType());
-                Optional<int[]> perm = train.permutation(i);
-                if (run.folded()) {
-                    model.setEncoderFromDomainFrame(i, e, perm.orElseThrow());
+            DataType t = run.model().parameters().dataType();
+            for (int e = 0; e < sim.graph().edgeCount(); e++) {
+                INDArray w = net.weight(e).castTo(t);
+                int i = indexOf(shape.encoderEdge(), e);
+                if (i >= 0 && run.folded()) {
+                    run.model().setEncoderFromDomainFrame(i, w, train.permutation(i).orElseThrow());
                 } else {
-                    model.encoder(i).assign(e);
+                    modelWeight(e).assign(w);
+                }
+                if (shape.biases()) {
+                    modelBias(e).assign(net.bias(e).reshape(net.bias(e).length()).castTo(t));
                 }
             }
-            DataType t = model.parameters().dataType();
-            model.hiddenWeights().assign(net.weight(shape.hiddenEdge()).castTo(t));
-            if (shape.biases()) {
-                int h = shape.hidden();
-                for (int i = 0; i < m; i++) {
-                    model.encoderBiases().get(NDArrayIndex.interval(i * h, (i + 1) * h))
-                            .assign(net.bias(shape.encoderEdge()[i]).reshape(h).castTo(t));
-                }
-                model.hiddenBias().assign(net.bias(shape.hiddenEdge()).reshape(h).castTo(t));
-                int c = train.classes();
-                for (int j = 0; j < m; j++) {
-                    model.decoderBiases().get(NDArrayIndex.interval(j * c, (j + 1) * c))
-                            .assign(net.bias(shape.decoderEdge()[j]).reshape(c).castTo(t));
-                }
+        }
+
+        /**
+         * The model's matrix of edge e: a live view, except for a folded encoder, which is returned in the network's
+         * (the domain's) frame as a copy.
+         */
+        private INDArray modelWeight(int e) {
+            KPathModel model = run.model();
+            if (e == shape.hiddenEdge()) {
+                return model.hiddenWeights();
             }
+            int i = indexOf(shape.encoderEdge(), e);
+            if (i >= 0) {
+                return run.folded() ? model.encoderInDomainFrame(i, train.permutation(i).orElseThrow())
+                        : model.encoder(i);
+            }
+            int j = indexOf(shape.decoderEdge(), e);
             int c = train.classes();
-            for (int j = 0; j < m; j++) {
-                model.decoders().get(NDArrayIndex.interval(j * c, (j + 1) * c),
-                        NDArrayIndex.all()).assign(net.weight(shape.decoderEdge()[j])
-                        .castTo(model.parameters().dataType()));
+            return model.decoders().get(NDArrayIndex.interval(j * c, (j + 1) * c), NDArrayIndex.all());
+        }
+
+        /** The model's bias of edge e, a live 1-D view. */
+        private INDArray modelBias(int e) {
+            KPathModel model = run.model();
+            if (e == shape.hiddenEdge()) {
+                return model.hiddenBias();
             }
+            int i = indexOf(shape.encoderEdge(), e);
+            int h = shape.hidden();
+            if (i >= 0) {
+                return model.encoderBiases().get(NDArrayIndex.interval(i * h, (i + 1) * h));
+            }
+            int j = indexOf(shape.decoderEdge(), e);
+            int c = train.classes();
+            return model.decoderBiases().get(NDArrayIndex.interval(j * c, (j + 1) * c));
         }
 
         @Override
@@ -384,25 +400,8 @@ public final class KPathEngine implements TrainingEngine {
         /** Leading singular values of the tracked edges, from the model's matrices in the network's frame. */
         private Map<String, double[]> singularValues() {
             Map<String, double[]> sv = new LinkedHashMap<>();
-            CompiledGraph g = sim.graph();
             for (String name : trainer.trackedEdges()) {
-                int e = g.edgeIndex(name);
-                INDArray w;
-                KPathModel model = run.model();
-                if (e == shape.hiddenEdge()) {
-                    w = model.hiddenWeights();
-                } else {
-                    int i = indexOf(shape.encoderEdge(), e);
-                    if (i >= 0) {
-                        w = run.folded() ? model.encoderInDomainFrame(i, train.permutation(i).orElseThrow())
-                                : model.encoder(i);
-                    } else {
-                        int j = indexOf(shape.decoderEdge(), e);
-                        int c = train.classes();
-                        w = model.decoders().get(NDArrayIndex.interval(j * c, (j + 1) * c),
-                                NDArrayIndex.all());
-                    }
-                }
+                INDArray w = modelWeight(sim.graph().edgeIndex(name));
                 sv.put(name, SingularValues.leading(w.castTo(DataType.DOUBLE).toDoubleMatrix(),
                         trainer.singularValues()));
             }
@@ -425,32 +424,12 @@ public final class KPathEngine implements TrainingEngine {
 
         @Override
         public void copyToNetwork() {
-            KPathModel model = run.model();
             GatedNetwork net = sim.network();
-            for (int i = 0; i < m; i++) {
-                INDArray e = run.folded() ? model.encoderInDomainFrame(i, train.permutation(i).orElseThrow())
-                        : model.encoder(i);
-                net.weight(shape.encoderEdge()[i]).assign(e.castTo(net.dataType()));
-            }
-            net.weight(shape.hiddenEdge()).assign(model.hiddenWeights().castTo(net.dataType()));
-            if (shape.biases()) {
-                int h = shape.hidden();
-                int c = train.classes();
-                for (int i = 0; i < m; i++) {
-                    net.bias(shape.encoderEdge()[i]).assign(model.encoderBiases().get(NDArrayIndex.interval(i * h,
-                            (i + 1) * h)).reshape(1, h).castTo(net.dataType()));
+            for (int e = 0; e < sim.graph().edgeCount(); e++) {
+                net.weight(e).assign(modelWeight(e).castTo(net.dataType()));
+                if (shape.biases()) {
+                    net.bias(e).assign(modelBias(e).reshape(net.bias(e).shape()).castTo(net.dataType()));
                 }
-                net.bias(shape.hiddenEdge()).assign(model.hiddenBias().reshape(1, h).castTo(net.dataType()));
-                for (int j = 0; j < m; j++) {
-                    net.bias(shape.decoderEdge()[j]).assign(model.decoderBiases().get(NDArrayIndex.interval(j * c,
-                            (j + 1) * c)).reshape(1, c).castTo(net.dataType()));
-                }
-            }
-            int c = train.classes();
-            for (int j = 0; j < m; j++) {
-                net.weight(shape.decoderEdge()[j]).assign(model.decoders().get(
-                        NDArrayIndex.interval(j * c, (j + 1) * c),
-                        NDArrayIndex.all()).castTo(net.dataType()));
             }
         }
 

@@ -1,9 +1,11 @@
 package io.github.gdln.kpath;
 
+import io.github.gdln.core.util.Shuffle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,18 +43,9 @@ class KPathModelTest {
             {true, false, false, false}};
     }
 
+    /** A uniform permutation of 0..n-1 (gdln's one shuffle) seeded from {@code rnd}. */
     static int[] permutation(int n, Random rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return Shuffle.permutation(n, new SplittableRandom(rnd.nextLong()));
     }
 
     static int[][] labelMaps(int m, int c, long seed) {

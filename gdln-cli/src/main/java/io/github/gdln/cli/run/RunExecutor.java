@@ -190,7 +190,7 @@ public final class RunExecutor {
                 progress.end();
             }
         }
-        summarize(summary, new Trajectory(contexts, trainedFlags(task), points), config);
+        summarize(summary, new Trajectory(contexts, task.trainedFlags(), points), config);
         if (stopReason != null) {
             return new Status(Status.State.INTERRUPTED, stopReason + " after epoch " + run.epoch()
                     + "; continue with: gdln resume " + folder);
@@ -219,14 +219,6 @@ public final class RunExecutor {
             summary.put("theory", why);
             log.fileOnly("theory: " + why);
         }
-    }
-
-    private static boolean[] trainedFlags(BoundTask task) {
-        boolean[] t = new boolean[task.contextCount()];
-        for (int c = 0; c < t.length; c++) {
-            t[c] = task.trained(c);
-        }
-        return t;
     }
 
     /** The core's setup of a run configuration. */

@@ -111,6 +111,11 @@ public final class BoundTask {
         return gateTable;
     }
 
+    /** Whether each context is trained, by context index (a new array). */
+    public boolean[] trainedFlags() {
+        return trained.clone();
+    }
+
     /** Weight of a trained context's loss in the training objective (1, or 1/#trained for a mean). */
     public double contextWeight() {
         return data.loss().meanOverContexts() ? 1.0 / trainedContexts.length : 1.0;

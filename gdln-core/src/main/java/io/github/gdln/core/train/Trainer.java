@@ -78,7 +78,7 @@ public final class Trainer {
                 break;
             }
         }
-        return new Trajectory(task.data().contexts().stream().map(c -> c.name()).toList(), trainedFlags(task),
+        return new Trajectory(task.data().contexts().stream().map(c -> c.name()).toList(), task.trainedFlags(),
                 points);
     }
 
@@ -166,14 +166,6 @@ public final class Trainer {
             }
             return p;
         }
-    }
-
-    private static boolean[] trainedFlags(BoundTask task) {
-        boolean[] t = new boolean[task.contextCount()];
-        for (int c = 0; c < t.length; c++) {
-            t[c] = task.trained(c);
-        }
-        return t;
     }
 
     private static void record(List<Trajectory.Point> points, Trajectory.Point p, Listener listener) {
