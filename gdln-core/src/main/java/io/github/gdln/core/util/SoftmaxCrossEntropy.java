@@ -17,7 +17,7 @@ public final class SoftmaxCrossEntropy {
 
     /**
      * Replaces {@code z[from .. from+n)} (logits) by the gradient of the loss, softmax(z) − onehot(target), and
-     * returns the loss −log softmax(z)_target. A NaN or +∞ logit gives a NaN loss.
+     * returns the loss −log softmax(z)_target. A NaN or +∞ logit gives a non-finite loss.
      *
      * @param target index in [0, n)
      */
@@ -40,7 +40,7 @@ public final class SoftmaxCrossEntropy {
     /**
      * Soft-target form: replaces {@code z[from .. from+n)} by the gradient (Σ_q y_q) softmax(z) − y of the loss
      * Σ_q y_q (log Σ exp z − z_q) and returns that loss, y being {@code y[yFrom .. yFrom+n)} (non-negative, a
-     * one-hot or a distribution row). A NaN or +∞ logit gives a NaN loss.
+     * one-hot or a distribution row). A NaN or +∞ logit gives a non-finite loss.
      */
     public static double lossAndGradientInPlace(double[] z, int from, int n, double[] y, int yFrom) {
         int a = argMax(z, from, n);
