@@ -145,8 +145,8 @@ public final class Propagator {
      * Softmax cross-entropy averaged over rows ({@link SoftmaxCrossEntropy}: stable for any finite logits); returns
      * weight · ∂/∂logits = weight · (softmax − y) / b. One pass in Java over a double copy of the (small) logits.
      */
-    private static INDArray crossEntropy(INDArray logits, INDArray target, int b, double[] loss, long[] correct,
-                                         int k, double weight) {
+    static INDArray crossEntropy(INDArray logits, INDArray target, int b, double[] loss, long[] correct,
+                                 int k, double weight) {
         int c = (int) logits.size(1);
         double[] z = logits.castTo(DataType.DOUBLE).dup('c').data().asDouble();
         double[] y = target.castTo(DataType.DOUBLE).dup('c').data().asDouble();
