@@ -765,9 +765,9 @@ public final class KPathModel {
                     for (int q = 0; q < c; q++) {
                         p[q] = y.get(base + q) + pNio.get(biasBase + q);
                     }
-                    loss += SoftmaxCrossEntropy.lossAndGradientInPlace(p, 0, c, labelMaps[j][labels[s]]);
+                    loss += SoftmaxCrossEntropy.lossAndGradientInPlace(p, 0, c, labelMaps[j][labels[s]], scale);
                     for (int q = 0; q < c; q++) {
-                        y.set(base + q, p[q] * scale);
+                        y.set(base + q, p[q]);
                     }
                 }
             }

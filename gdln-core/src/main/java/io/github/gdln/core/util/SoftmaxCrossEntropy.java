@@ -22,6 +22,14 @@ public final class SoftmaxCrossEntropy {
      * @param target index in [0, n)
      */
     public static double lossAndGradientInPlace(double[] z, int from, int n, int target) {
+        return lossAndGradientInPlace(z, from, n, target, 1.0);
+    }
+
+    /**
+     * As {@link #lossAndGradientInPlace(double[], int, int, int)} with the gradient multiplied by
+     * {@code gradientScale} in the same pass (a mean's 1/b, say); the returned loss is not scaled.
+     */
+    public static double lossAndGradientInPlace(double[] z, int from, int n, int target, double gradientScale) {
         int a = argMax(z, from, n);
         double max = z[from + a];
         double shiftedTarget = z[from + target] - max;
@@ -29,7 +37,7 @@ public final class SoftmaxCrossEntropy {
         double loss = Math.log1p(rest) - shiftedTarget;
         double sum = 1 + rest;
         double othersThanTarget = target == a ? rest : 1 + (rest - z[from + target]);
-        double inv = 1 / sum;
+        double inv = gradientScale / sum;
         for (int q = 0; q < n; q++) {
             z[from + q] *= inv;
         }
