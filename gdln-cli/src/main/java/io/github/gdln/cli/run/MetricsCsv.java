@@ -17,7 +17,9 @@ import java.util.OptionalDouble;
  * {@code metrics.csv}: one row per measurement. Columns: {@code epoch, loss, trained_loss, untrained_loss,
  * trained_accuracy, untrained_accuracy}, then the engine's extra measurements (e.g. {@code test_trained_loss,
  * step_loss} of the kpath engine), then {@code sv.<edge>.<k>} (k-th singular value of a tracked edge,
- * 1-based), then {@code ctx.<context>} (the loss of each context, e.g. {@code ctx.3->5}). Missing values are empty.
+ * 1-based), then {@code ctx.<context>} (the loss of each context, e.g. {@code ctx.3->5}) when the task has at most
+ * {@link #MAX_CONTEXT_COLUMNS} contexts (the paper's M = 40 and M = 100 routing tasks have 1600 and 10000: their
+ * per-context losses stay in the checkpoint, the file stays small). Missing values are empty.
  * Numbers are written so that they read back bit for bit.
  */
 public final class MetricsCsv implements AutoCloseable {
@@ -26,12 +28,18 @@ public final class MetricsCsv implements AutoCloseable {
             "trained_accuracy", "untrained_accuracy");
 
     private final BufferedWriter out;
+    /** The most contexts whose losses get a column each. */
+    public static final int MAX_CONTEXT_COLUMNS = 400;
+
     private final List<String> extras;
+    private final boolean perContext;
     private final List<String> edges;
     private final int singularValues;
 
-    private MetricsCsv(BufferedWriter out, List<String> extras, List<String> edges, int singularValues) {
+    private MetricsCsv(BufferedWriter out, List<String> extras, List<String> edges, int singularValues,
+                       boolean perContext) {
         this.out = out;
+        this.perContext = perContext;
         this.extras = extras;
         this.edges = edges;
         this.singularValues = singularValues;
@@ -49,12 +57,13 @@ public final class MetricsCsv implements AutoCloseable {
                 header.add("sv." + e + "." + k);
             }
         }
-        for (String c : contexts) {
+        boolean perContext = contexts.size() <= MAX_CONTEXT_COLUMNS;
+        for (String c : perContext ? contexts : List.<String>of()) {
             header.add("ctx." + c);
         }
         w.write(String.join(",", header));
         w.newLine();
-        MetricsCsv m = new MetricsCsv(w, List.copyOf(extras), List.copyOf(edges), singularValues);
+        MetricsCsv m = new MetricsCsv(w, List.copyOf(extras), List.copyOf(edges), singularValues, perContext);
         for (Trajectory.Point p : points) {
             m.append(p);
         }
@@ -81,7 +90,7 @@ public final class MetricsCsv implements AutoCloseable {
                 }
             }
         }
-        for (double c : p.contextLoss()) {
+        for (double c : perContext ? p.contextLoss() : new double[0]) {
             sb.append(',').append(num(c));
         }
         out.write(sb.toString());
