@@ -77,10 +77,6 @@ public final class RandomStartProjection {
             }
         }
         settleHidden(g, f, hidden, w, scalars);
-        for (int[] group : degenerateGroups(structure)) {
-            rotateGroup(g, structure, group, f, hidden, w);
-        }
-        settleHidden(g, f, hidden, w, scalars);
         double[] initial = new double[scalars.size()];
         for (int k = 0; k < initial.length; k++) {
             ScalarEdge s = scalars.get(k);
@@ -107,121 +103,6 @@ public final class RandomStartProjection {
                 if (hidden[v]) {
                     f[v] = growthDirections(g, v, f, w, scalars);
                 }
-            }
-        }
-    }
-
-    /**
-     * Groups of input modes (two or more) that the data cannot tell apart: every mode path maps input mode α to output
-     * mode α, and for every path the strengths s(π) of the group's modes agree (relative 1e-9). Within such a group
-     * any rotation applied to all input and output nodes at once is an equally valid mode basis.
-     */
-    private static List<int[]> degenerateGroups(ReducedSystem structure) {
-        List<ScalarPath> sp = structure.scalarPaths();
-        java.util.Map<Integer, java.util.Map<Integer, Double>> byMode = new java.util.TreeMap<>();
-        for (int q = 0; q < sp.size(); q++) {
-            ScalarPath p = sp.get(q);
-            if (p.inputMode() != p.outputMode()) {
-                return List.of();
-            }
-            byMode.computeIfAbsent(p.inputMode(), k -> new java.util.TreeMap<>()).put(p.path(), structure.strength(q));
-        }
-        List<int[]> groups = new ArrayList<>();
-        List<Integer> modes = new ArrayList<>(byMode.keySet());
-        boolean[] used = new boolean[modes.size()];
-        for (int i = 0; i < modes.size(); i++) {
-            if (used[i]) {
-                continue;
-            }
-            List<Integer> group = new ArrayList<>(List.of(modes.get(i)));
-            for (int j = i + 1; j < modes.size(); j++) {
-                if (!used[j] && sameStrengths(byMode.get(modes.get(i)), byMode.get(modes.get(j)))) {
-                    used[j] = true;
-                    group.add(modes.get(j));
-                }
-            }
-            if (group.size() > 1) {
-                groups.add(group.stream().mapToInt(Integer::intValue).toArray());
-            }
-        }
-        return groups;
-    }
-
-    private static boolean sameStrengths(java.util.Map<Integer, Double> a, java.util.Map<Integer, Double> b) {
-        if (!a.keySet().equals(b.keySet())) {
-            return false;
-        }
-        for (var e : a.entrySet()) {
-            double x = e.getValue();
-            double y = b.get(e.getKey());
-            if (Math.abs(x - y) > 1e-9 * Math.max(Math.abs(x), Math.abs(y))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Rotates a degenerate group's modes, on every input and output node at once, to the eigenvectors (largest
-     * first) of the symmetric part of A = Σ_{trained paths} F_oᵀ W_path F_i restricted to the group, the network's
-     * initial map between the group's modes: the rotation in which the early growth is decoupled.
-     */
-    private static void rotateGroup(CompiledGraph g, ReducedSystem structure, int[] group, double[][][] f,
-                                    boolean[] hidden, double[][][] w) {
-        int m = group.length;
-        double[][] a = new double[m][m];
-        Paths paths = structure.paths();
-        java.util.Set<Integer> trained = new java.util.HashSet<>();
-        for (int q = 0; q < structure.scalarPaths().size(); q++) {
-            if (structure.strength(q) != 0) {
-                trained.add(structure.scalarPaths().get(q).path());
-            }
-        }
-        for (int p : trained) {
-            Path path = paths.path(p);
-            double[][] block = Dense.identity(m);
-            for (int e : path.edges()) {
-                double[][] be = new double[m][m];
-                for (int r = 0; r < m; r++) {
-                    for (int c = 0; c < m; c++) {
-                        be[r][c] = Dense.vdot(f[g.target(e)][group[r]], Dense.mulVec(w[e], f[g.source(e)][group[c]]));
-                    }
-                }
-                block = Dense.mul(be, block);
-            }
-            Dense.addScaled(a, 1, block);
-        }
-        double[][] sym = new double[m][m];
-        for (int r = 0; r < m; r++) {
-            for (int c = 0; c < m; c++) {
-                sym[r][c] = 0.5 * (a[r][c] + a[c][r]);
-            }
-        }
-        org.apache.commons.math3.linear.EigenDecomposition eig = new org.apache.commons.math3.linear.EigenDecomposition(
-                new org.apache.commons.math3.linear.Array2DRowRealMatrix(sym, false));
-        double[] values = eig.getRealEigenvalues();
-        Integer[] order = new Integer[m];
-        for (int i = 0; i < m; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (x, y) -> Double.compare(values[y], values[x]));
-        for (int v = 0; v < f.length; v++) {
-            if (hidden[v] || f[v].length == 0) {
-                continue;
-            }
-            double[][] old = new double[m][];
-            for (int i = 0; i < m; i++) {
-                old[i] = f[v][group[i]];
-            }
-            for (int i = 0; i < m; i++) {
-                double[] vec = eig.getEigenvector(order[i]).toArray();
-                double[] nu = new double[old[0].length];
-                for (int j = 0; j < m; j++) {
-                    for (int r = 0; r < nu.length; r++) {
-                        nu[r] += vec[j] * old[j][r];
-                    }
-                }
-                f[v][group[i]] = nu;
             }
         }
     }
