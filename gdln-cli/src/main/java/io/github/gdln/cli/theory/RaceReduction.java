@@ -58,6 +58,14 @@ final class RaceReduction implements TheoryOverlay {
             return Optional.of("neural race reduction assumptions fail: " + failed.stream()
                     .map(ReductionCheck::toString).map(String::trim).collect(Collectors.joining("; ")));
         }
+        if (!a.holds()) {
+            try {
+                RandomStartProjection.reduce(sim.task(), sim.network());
+            } catch (IllegalStateException e) {
+                return Optional.of("random start, and its projection onto the aligned system fails: "
+                        + e.getMessage().replace('\n', ' '));
+            }
+        }
         return Optional.empty();
     }
 
