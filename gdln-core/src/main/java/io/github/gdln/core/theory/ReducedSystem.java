@@ -159,6 +159,11 @@ public final class ReducedSystem {
         return out;
     }
 
+    /** The paths of the graph the system was reduced from. */
+    Paths paths() {
+        return stats.paths();
+    }
+
     public List<ScalarEdge> scalarEdges() {
         return scalars;
     }

@@ -20,11 +20,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 class RandomStartProjectionTest {
     /**
-     * Routing toy (THEORY 3.2), orthogonal start at scale 0.2, seeds 1-10, lr 0.02, 500 epochs. Measured relative
-     * crossing errors (theory − simulation) / simulation, max over seeds: 1.8 % / 5.4 % / 18 % for the three steps
-     * (244 → 59 → 18 → 0); the theory is late on every seed. The third step belongs to the degenerate pair of modes
-     * (s = 3, 3), whose basis the data leave free: the projection uses the statistics' basis, not the rotation the
-     * network's growth picks, so it is the least accurate. Bounds: 8 % on the first two steps, 20 % on the third.
+     * Routing toy (docs/theory.md §3.2), orthogonal start at scale 0.2, seeds 1-10, lr 0.02, 500 epochs. Measured
+     * relative crossing errors (theory − simulation) / simulation, max over seeds: 1.8 % / 5.4 % / 6.3 % for the
+     * three steps (244 → 59 → 18 → 0); the theory is late on every seed (what it leaves out, the early rotation of
+     * the hidden directions, only speeds the network up). Bound: 8 % on every step and seed.
      */
     @Test
     void routingToyCrossingsFromTheProjectedStart() {
@@ -51,15 +50,13 @@ class RandomStartProjectionTest {
         }
         System.out.printf(Locale.ROOT, "routing: max |crossing error| %.1f%% / %.1f%% / %.1f%%%n", 100 * worst[0],
                 100 * worst[1], 100 * worst[2]);
-        assertThat(worst[0]).isLessThan(0.08);
-        assertThat(worst[1]).isLessThan(0.08);
-        assertThat(worst[2]).isLessThan(0.20);
+        assertThat(java.util.Arrays.stream(worst).max().orElseThrow()).isLessThan(0.08);
     }
 
     /**
      * The routing network with one hidden layer (paths enc_i -> h -> dec_j: two edges, no shared middle edge), same
      * data and gating, orthogonal start at 0.2, lr 0.02, 500 epochs, seeds 1-5. Measured max relative crossing
-     * errors 0.7 % / 1.1 % / 4.1 % (theory late on every seed); bounds 2 % / 3 % / 8 %.
+     * errors 0.7 % / 1.0 % / 1.0 % (theory late on every seed); bound 2 % on every step and seed.
      */
     @Test
     void oneHiddenLayerRoutingCrossingsFromTheProjectedStart() {
@@ -86,8 +83,6 @@ class RandomStartProjectionTest {
         }
         System.out.printf(Locale.ROOT, "one hidden layer: max |crossing error| %.1f%% / %.1f%% / %.1f%%%n",
                 100 * worst[0], 100 * worst[1], 100 * worst[2]);
-        assertThat(worst[0]).isLessThan(0.02);
-        assertThat(worst[1]).isLessThan(0.03);
-        assertThat(worst[2]).isLessThan(0.08);
+        assertThat(java.util.Arrays.stream(worst).max().orElseThrow()).isLessThan(0.02);
     }
 }
