@@ -5,6 +5,7 @@ import io.github.gdln.api.Loss;
 import io.github.gdln.api.Params;
 import io.github.gdln.api.Task;
 import io.github.gdln.api.TaskData;
+import io.github.gdln.core.tasks.InMemoryTaskData;
 import java.util.List;
 import java.util.Map;
 
@@ -47,6 +48,6 @@ public final class TreeItemsTask implements Task {
             }
         }
         List<Context> contexts = List.of(new Context("deep", Map.of()), new Context("shallow", Map.of()));
-        return new ArrayTaskData(Map.of("x", x), Map.of("y", y), contexts, Loss.halfSquaredError());
+        return new InMemoryTaskData(Map.of("x", x), Map.of("y", y), contexts, Loss.halfSquaredError());
     }
 }
