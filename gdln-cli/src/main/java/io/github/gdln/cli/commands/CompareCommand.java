@@ -87,11 +87,13 @@ public final class CompareCommand implements Callable<Integer> {
         if (!lv.isEmpty()) {
             out.println();
             List<String[]> cr = new ArrayList<>();
-            cr.add(new String[] {"loss level", "crossing (simulation)", "crossing (theory)", "difference (epochs)"});
+            cr.add(new String[] {"loss level", "crossing (simulation)", "crossing (theory)", "difference (epochs)",
+                "relative"});
             for (double level : lv) {
                 double a = crossing(se, sl, level);
                 double b = crossing(te, tl, level);
-                cr.add(new String[] {fmt(level), fmt(a), fmt(b), fmt(a - b)});
+                cr.add(new String[] {fmt(level), fmt(a), fmt(b), fmt(a - b),
+                    Double.isNaN(a - b) ? "-" : String.format(Locale.ROOT, "%+.1f %%", 100 * (a - b) / a)});
             }
             Summaries.table(out, cr);
         }
