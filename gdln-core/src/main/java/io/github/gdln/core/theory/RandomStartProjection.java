@@ -15,7 +15,7 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 /**
  * The neural race reduction started from a random (not aligned) network: the scalar system is the one of the aligned
  * start (its modes, mode paths and projected statistics depend on the data only), and its initial strengths are
- * projected from the network's own initial weights (derivation and measured errors: docs/theory-random-starts.md).
+ * projected from the network's own initial weights (derivation and measured errors: docs/theory.md §2.6).
  *
  * <p><b>Projection.</b> Input and output nodes keep the statistics' mode bases. Every hidden node h gets one unit
  * direction f_{h,β} per mode it carries, the direction into which the early (small-weight) dynamics grows that mode:
