@@ -128,7 +128,8 @@ class KPathCliTest {
                 "trainer.method=full-batch"));
         assertThat(bad.code()).isEqualTo(1);
         assertThat(Files.readString(runs().get(runs().size() - 1).resolve("STATUS"))).contains(
-                "trainer.engine = kpath cannot train this setup", "the k-path step is sgd", "the graph has 9 nodes and 8 edges, the k-path network 8 and 7");
+                "trainer.engine = kpath cannot train this setup", "the k-path step is sgd",
+                "the graph has 9 nodes and 8 edges, the k-path network 8 and 7");
         // auto: the same setup trains with the generic engine and says why in the log
         Result auto = gdln(run("model.hidden-layers=3", "trainer.epochs=1", "task.train-samples=10",
                 "task.test-samples=5"));

@@ -17,8 +17,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Finds tasks, gating schemes, architectures and training engines by name. Built-ins come from {@link ServiceLoader}; more (e.g. PF4J
- * plugin extensions) are added with {@link #add}. An unknown name fails listing the available names, and a name
+ * Finds tasks, gating schemes, architectures and training engines by name. Built-ins come from
+ * {@link ServiceLoader}; more (e.g. PF4J plugin extensions) are added with {@link #add}. An unknown name fails listing the available names, and a name
  * registered twice fails naming both origins.
  *
  * <p>Defaults of every component live in the {@code reference.conf} of the module that ships it, under

@@ -34,10 +34,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p><b>What it can train</b> ({@link #cannotTrain} lists every mismatch), judged from the setup itself: a graph of M
  * input nodes each with one edge into a hidden node A, one edge A -> B with |A| = |B| = H, and from B one edge to each
- * of M output nodes, nothing else, with a bias on every edge or on none (then the k-path biases stay at zero); a task whose data is
- * {@link RoutingData} (also its test split) with the M x M contexts (i, j), where context (i, j) opens exactly input
- * i and output j (node gates; every edge and hidden node open, gates constant); softmax cross-entropy averaged over
- * trained contexts; minibatch SGD (with or without momentum) on the sample gradient; float32 or float64.
+ * of M output nodes, nothing else, with a bias on every edge or on none (then the k-path biases stay at zero); a
+ * task whose data is {@link RoutingData} (also its test split; its input domain i feeds node {@code in<i>}, output
+ * domain j is node {@code out<j>}, as that interface specifies) with the M x M contexts (i, j), where context (i, j)
+ * opens exactly input i and output j (node gates; every edge and hidden node open, gates constant); softmax
+ * cross-entropy averaged over trained contexts; minibatch SGD (with or without momentum) on the sample gradient;
+ * float32 or float64.
  *
  * <p><b>Parameters.</b> The run starts from the setup's network: encoder {@code E_i} is the weight of the edge leaving
  * input i, {@code W} the hidden edge's, {@code F_j} the weight of the edge into output j. The engine's state

@@ -48,9 +48,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p><b>Threads.</b> ND4J runs single-threaded ({@code OMP_NUM_THREADS=1}, see {@link Threading}); the second core is
  * used by Java threads over independent blocks instead ({@link BlockPool}). A step is cut into 2 blocks of input
- * domains ({@code [0, M/2)} and {@code [M/2, M)}): each block runs its part of the encoder forward gemm (its rows of the
- * [M*H x D] matrix), the hidden layer, its trained decoders, the cross-entropy and the backward pass on row views of
- * the step's buffers, one single-threaded ND4J op after another. A second phase of two tasks runs each block's rows
+ * domains ({@code [0, M/2)} and {@code [M/2, M)}): each block runs its part of the encoder forward gemm (its rows of
+ * the [M*H x D] matrix), the hidden layer, its trained decoders, the cross-entropy and the backward pass on row views
+ * of the step's buffers, one single-threaded ND4J op after another. A second phase of two tasks runs each block's rows
  * of the encoder momentum gemm and of {@code E -= lr v_E}, plus one of the reductions over all domains each (decoder
  * momenta; W momenta and the bias gradients); the caller then updates the rest (W, decoders, biases: 1.7 % of the
  * parameters at M = 40) with one axpy. With {@code threads >= 2} (default

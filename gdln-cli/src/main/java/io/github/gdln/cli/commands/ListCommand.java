@@ -19,10 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code gdln list}: experiments, tasks, gating schemes, architectures, trainers and plugins, with origins. */
+/** {@code gdln list}: experiments, tasks, gating schemes, architectures, trainers, engines, plugins, with origins. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "Lists experiments, tasks, gating schemes, architectures (models), trainers, engines, init schemes and"
-                + " plugins, each with where it came from.")
+        description = "Lists experiments, tasks, gating schemes, architectures (models), trainers, engines, init"
+                + " schemes and plugins, each with where it came from.")
 public final class ListCommand implements Callable<Integer> {
     @ParentCommand
     GdlnCommand parent;

@@ -9,8 +9,9 @@ import java.util.List;
  * setup exactly says why, with every reason, judged from what the setup is (graph structure, gates, loss, trainer,
  * data), never from component names.
  *
- * <p>Engines are found with {@link java.util.ServiceLoader} ({@code META-INF/services/io.github.gdln.core.train.TrainingEngine})
- * on the class path and in plugin jars; {@code trainer.engine = auto} picks, among those that can train the setup,
+ * <p>Engines are found with {@link java.util.ServiceLoader}
+ * ({@code META-INF/services/io.github.gdln.core.train.TrainingEngine}) on the class path and in plugin jars;
+ * {@code trainer.engine = auto} picks, among those that can train the setup,
  * the one with the highest {@link #speedRank()} ({@link EngineChoice}). Built in: {@code generic}
  * ({@link GenericEngine}, rank 0, trains everything) and, in gdln-kpath, {@code kpath}.
  */
@@ -24,7 +25,7 @@ public interface TrainingEngine {
     /** Every reason why this engine cannot train {@code setup} exactly; empty when it can. */
     List<String> cannotTrain(EngineSetup setup);
 
-    /** Preference of {@code auto} among the engines that can train a setup: higher is faster. The generic engine is 0. */
+    /** Preference of {@code auto} among the engines that can train a setup: higher is faster; generic is 0. */
     int speedRank();
 
     /**
