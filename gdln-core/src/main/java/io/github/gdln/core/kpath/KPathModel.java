@@ -107,6 +107,8 @@ public final class KPathModel {
     private final double[] gHidBias;
     private final double[] gDecBias;
     private final Map<Integer, Work> work = new HashMap<>();
+    /** Buffers of the deferred encoder update ({@link #trainWindow}), created on first use. */
+    private DeferredEncoderWindow window;
 
     private final int threads;
     /** Worker threads running blocks (min(threads, BLOCKS) - 1 of them, created on first use); null: one thread. */
@@ -586,7 +588,42 @@ public final class KPathModel {
      */
     public double train(INDArray x, int[] labels) {
         int b = checkBatch(x, labels, 1);
-        return step(work(b), b, x, null, labels);
+        return step(work(b), b, x, null, labels, null);
+    }
+
+    /**
+     * {@code steps} consecutive SGD-with-momentum steps on raw batches (permutations folded, as {@link #train}) with
+     * the encoder weights and momenta updated once for the whole window ({@link DeferredEncoderWindow}): the same
+     * iterates as {@code steps} calls of {@link #train} in exact arithmetic, far less memory traffic. Parameters and
+     * momenta are complete when it returns.
+     *
+     * @param xs     [steps*b x D] raw images, batch s in rows s*b .. s*b+b-1
+     * @param labels steps*b class labels
+     * @param steps  steps in the window, >= 1, dividing the number of labels
+     * @return each step's training loss before its update
+     */
+    public double[] trainWindow(INDArray xs, int[] labels, int steps) {
+        int n = checkBatch(xs, labels, 1);
+        if (steps < 1 || n % steps != 0) {
+            throw new IllegalArgumentException("steps must be >= 1 and divide the " + n + " labels, got " + steps);
+        }
+        int b = n / steps;
+        if (window == null || !window.fits(b, steps)) {
+            window = new DeferredEncoderWindow(encDom, vEncDom, encDomFlat, vEncDomFlat, b, steps,
+                    cfg.learningRate(), cfg.momentum());
+        }
+        DeferredEncoderWindow win = window;
+        win.begin(xs, steps);
+        parallel(domBlocks, win::beginBlock);
+        Work w = work(b);
+        double[] losses = new double[steps];
+        for (int s = 0; s < steps; s++) {
+            INDArray x = rows(xs, (long) s * b, (long) (s + 1) * b);
+            losses[s] = step(w, b, x, null, java.util.Arrays.copyOfRange(labels, s * b, (s + 1) * b), win);
+        }
+        win.prepareMaterialise();
+        parallel(domBlocks, win::materialiseBlock);
+        return losses;
     }
 
     /**
@@ -598,7 +635,7 @@ public final class KPathModel {
      */
     public double trainPerDomain(INDArray xd, int[] labels) {
         int b = checkBatch(xd, labels, m);
-        return step(work(b), b, null, xd.reshape('c', m, b, d), labels);
+        return step(work(b), b, null, xd.reshape('c', m, b, d), labels, null);
     }
 
     /**
@@ -607,16 +644,24 @@ public final class KPathModel {
      * encoder update {@code E -= lr v_E}; task 0 also the decoder momenta, task 1 the W momenta and the bias
      * gradients and momenta. Then the caller updates everything after the encoders with one axpy.
      *
-     * @param x  raw batch [b x D] (folded permutation domains), or null
-     * @param x3 per-domain batch [M x b x D] when x is null
+     * @param x   raw batch [b x D] (folded permutation domains), or null
+     * @param x3  per-domain batch [M x b x D] when x is null
+     * @param win the deferred encoder window this step belongs to (folded only), or null for the plain step: it
+     *            computes the encoder forward and keeps dL/dZ, and the encoder update is left to it
      */
-    private double step(Work w, int b, INDArray x, INDArray x3, int[] labels) {
+    private double step(Work w, int b, INDArray x, INDArray x3, int[] labels, DeferredEncoderWindow win) {
         double mu = cfg.momentum();
+        if (win != null) {
+            win.prepareStep();
+        }
         parallel(domBlocks, t -> {
             Blk k = w.blk[t];
             int i0 = domSplit[t];
             int i1 = domSplit[t + 1];
-            if (x != null) {
+            if (win != null) {
+                win.forward(t, k.z);
+                foldedToDomainMajor(w, b, i0, i1);
+            } else if (x != null) {
                 Nd4j.gemm(encDom[t], x, k.z, false, true, 1.0, 0.0);
                 foldedToDomainMajor(w, b, i0, i1);
             } else {
@@ -634,13 +679,16 @@ public final class KPathModel {
             Nd4j.gemm(k.du, hid, k.dzp, false, false, 1.0, 0.0);
             if (x != null) {
                 scatterFoldedGradient(w, b, i0, i1);
+                if (win != null) {
+                    win.record(t, k.dz);
+                }
             } else {
                 accumulateEncoderBiasGradient(w, b, i0, i1);
             }
         });
         double lr = cfg.learningRate();
         parallel(BLOCKS, t -> {
-            if (t < domBlocks) {
+            if (t < domBlocks && win == null) {
                 if (x != null) {
                     Nd4j.gemm(w.blk[t].dz, x, vEncDom[t], false, false, 1.0, mu);
                 } else {
@@ -659,6 +707,9 @@ public final class KPathModel {
             }
         });
         Nd4j.getBlasWrapper().level1().axpy(restFlat.length(), -lr, vRestFlat, restFlat);
+        if (win != null) {
+            win.endStep();
+        }
         double loss = 0;
         for (int i = 0; i < m; i++) {
             loss += w.lossSum[i];
