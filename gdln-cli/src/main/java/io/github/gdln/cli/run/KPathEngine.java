@@ -178,18 +178,21 @@ public final class KPathEngine {
         TrainerSettings t = config.trainer();
         KPathRun.Settings settings = new KPathRun.Settings(t.epochs(), archParams.getInt("hidden-width", 1),
                 t.batchSize(), config.init().scale(), t.learningRate(), t.momentum(), config.precision(),
-                config.engine().evalTrainSamples(), config.engine().evalTestSamples());
+                config.engine().evalTrainSamples(), config.engine().evalTestSamples(), config.engine().encoderWindow());
         if (t.epochs() < 1) {
             throw new IllegalArgumentException("trainer.epochs must be >= 1 for the kpath engine");
         }
         KPathRun run = new KPathRun(train, test, gate, settings, config.seed());
         writeContexts(data, gating);
         log.info(String.format(Locale.ROOT, "engine: kpath (M=%d, D=%d, H=%d, C=%d, %d trained of %d pathways,"
-                        + " %d training images%s, batch %d, %s%s)", train.domains(), train.inputWidth(),
+                        + " %d training images%s, batch %d, %s%s, %s)", train.domains(), train.inputWidth(),
                 settings.hidden(), train.classes(), run.model().trainedPairs(), train.domains() * train.domains(),
                 data.sampleCount(), test == null ? "" : ", " + ((TaskData) test).sampleCount() + " test",
                 settings.batchSize(), config.precision() == DataType.FLOAT ? "float32" : "float64",
-                run.folded() ? ", permutations folded into the encoders" : ""));
+                run.folded() ? ", permutations folded into the encoders" : "",
+                run.encoderWindow() > 1 ? "deferred encoder update every " + run.encoderWindow() + " steps"
+                        : "plain step"));
+        summary.put("encoder-window", run.encoderWindow());
         summary.put("engine", "kpath");
 
         Path file = folder.resolve("metrics.csv");
