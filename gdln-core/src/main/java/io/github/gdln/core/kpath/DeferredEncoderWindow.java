@@ -42,8 +42,12 @@ final class DeferredEncoderWindow {
     private final INDArray[] vel;
     private final INDArray[] encFlat;
     private final INDArray[] velFlat;
-    /** Per block: pending dL/dZ of the window, transposed: [maxSteps*b x rows], step k in rows k*b .. k*b+b-1. */
-    private final INDArray[] pendingT;
+    /**
+     * Per block: the window's dL/dZ^T, [rows x n*b] for a window of n steps (laid out per window in a buffer for the
+     * longest), step k in columns k*b .. k*b+b-1; zero at the window's start, so the correction can multiply all of
+     * it (the steps not yet taken contribute exact zeros).
+     */
+    private final INDArray[] pending;
     /** Per block: E_0 X^T and V_0 X^T, [rows x maxSteps*b]. */
     private final INDArray[] encTimesX;
     private final INDArray[] velTimesX;
@@ -54,7 +58,10 @@ final class DeferredEncoderWindow {
     private final INDArray x;
     private final INDArray gram;
     private final Nio gramNio;
-    /** Correction of the current step, [maxSteps*b x b]; rows of step k hold -lr c_(s-1-k) X_k X_s^T. */
+    /**
+     * Correction of the current step, [n*b x b]; rows of step k < s hold -lr c_(s-1-k) X_k X_s^T (rows of later steps
+     * hold finite values of earlier steps, multiplied by the zero pending columns).
+     */
     private final INDArray correction;
     private final Nio correctionNio;
     /** The batches scaled per step for the final gemms: rows of step k times -lr c_(S-1-k), resp. mu^(S-1-k). */
@@ -85,7 +92,7 @@ final class DeferredEncoderWindow {
         long d = enc[0].columns();
         int wb = maxSteps * b;
         int blocks = enc.length;
-        pendingT = new INDArray[blocks];
+        pending = new INDArray[blocks];
         encTimesX = new INDArray[blocks];
         velTimesX = new INDArray[blocks];
         pendingNio = new Nio[blocks];
@@ -93,10 +100,10 @@ final class DeferredEncoderWindow {
         velTimesXNio = new Nio[blocks];
         for (int t = 0; t < blocks; t++) {
             long rows = enc[t].rows();
-            pendingT[t] = Nd4j.create(type, wb, rows);
+            pending[t] = Nd4j.create(type, rows, wb);
             encTimesX[t] = Nd4j.create(type, rows, wb);
             velTimesX[t] = Nd4j.create(type, rows, wb);
-            pendingNio[t] = Nio.of(pendingT[t]);
+            pendingNio[t] = Nio.of(pending[t]);
             encTimesXNio[t] = Nio.of(encTimesX[t]);
             velTimesXNio[t] = Nio.of(velTimesX[t]);
         }
@@ -123,9 +130,10 @@ final class DeferredEncoderWindow {
         Nd4j.gemm(xw, xw, leading(gram, (long) n * b, (long) n * b), false, true, 1.0, 0.0);
     }
 
-    /** Block t of {@link #begin}: P = E_0 X^T and Q = V_0 X^T for its rows. */
+    /** Block t of {@link #begin}: P = E_0 X^T and Q = V_0 X^T for its rows; no pending term yet. */
     void beginBlock(int t) {
         long wb = (long) steps * b;
+        leading(pending[t], enc[t].rows(), wb).assign(0);
         INDArray xw = leading(x, wb, x.columns());
         Nd4j.gemm(enc[t], xw, leading(encTimesX[t], enc[t].rows(), wb), false, true, 1.0, 0.0);
         Nd4j.gemm(vel[t], xw, leading(velTimesX[t], enc[t].rows(), wb), false, true, 1.0, 0.0);
@@ -167,8 +175,7 @@ final class DeferredEncoderWindow {
             }
         }
         if (s > 0) {
-            Nd4j.gemm(leading(pendingT[t], (long) s * b, pendingT[t].columns()), leading(correction, (long) s * b, b),
-                    z, true, false, 1.0, 1.0);
+            Nd4j.gemm(leading(pending[t], rows, wb), leading(correction, wb, b), z, false, false, 1.0, 1.0);
         }
     }
 
@@ -177,10 +184,11 @@ final class DeferredEncoderWindow {
         Nio g = Nio.of(dz);
         Nio out = pendingNio[t];
         int rows = (int) dz.rows();
-        int base = step * b * rows;
+        int wb = steps * b;
+        int col = step * b;
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < b; j++) {
-                out.set(base + j * rows + r, g.get(r * b + j));
+                out.set(r * wb + col + j, g.get(r * b + j));
             }
         }
     }
@@ -209,9 +217,9 @@ final class DeferredEncoderWindow {
         double aS = mu * geometric(n - 1);
         Nd4j.getBlasWrapper().level1().axpy(encFlat[t].length(), -lr * aS, velFlat[t], encFlat[t]);
         long wb = (long) n * b;
-        INDArray a = leading(pendingT[t], wb, pendingT[t].columns());
-        Nd4j.gemm(a, leading(xForEnc, wb, x.columns()), enc[t], true, false, 1.0, 1.0);
-        Nd4j.gemm(a, leading(xForVel, wb, x.columns()), vel[t], true, false, 1.0, Math.pow(mu, n));
+        INDArray a = leading(pending[t], enc[t].rows(), wb);
+        Nd4j.gemm(a, leading(xForEnc, wb, x.columns()), enc[t], false, false, 1.0, 1.0);
+        Nd4j.gemm(a, leading(xForVel, wb, x.columns()), vel[t], false, false, 1.0, Math.pow(mu, n));
     }
 
     /** c_n = 1 + mu + ... + mu^n (0 for n < 0), summed term by term (exact for mu = 0, no 1 - mu division). */
