@@ -934,16 +934,12 @@ public final class KPathModel {
      */
     public PairStats evaluate(INDArray x, int[] labels) {
         int n = checkBatch(x, labels, 1);
-        PairStats stats = new PairStats(m);
-        int chunk = evalChunk();
-        for (int s0 = 0; s0 < n; s0 += chunk) {
-            int cn = Math.min(chunk, n - s0);
+        return evaluateInHalves(n, labels, (eval, s0, cn, stats) -> {
             INDArray xc = x.get(NDArrayIndex.interval(s0, s0 + cn), NDArrayIndex.all());
-            INDArray z = Nd4j.gemm(xc, enc, false, true);
-            INDArray zp = z.reshape('c', cn, m, h).permute(1, 0, 2).dup('c').reshape('c', (long) m * cn, h);
-            evaluateChunk(zp, cn, java.util.Arrays.copyOfRange(labels, s0, s0 + cn), stats);
-        }
-        return stats;
+            INDArray z = Nd4j.gemm(xc, enc, false, true); // [cn x M*H] = rows (s, i) of H
+            eval.add(z.reshape('c', (long) cn * m, h), java.util.Arrays.copyOfRange(labels, s0, s0 + cn), true,
+                    stats);
+        });
     }
 
     /**
@@ -954,60 +950,43 @@ public final class KPathModel {
      */
     public PairStats evaluatePerDomain(INDArray xd, int[] labels) {
         int n = checkBatch(xd, labels, m);
-        PairStats stats = new PairStats(m);
-        int chunk = evalChunk();
-        for (int s0 = 0; s0 < n; s0 += chunk) {
-            int cn = Math.min(chunk, n - s0);
+        return evaluateInHalves(n, labels, (eval, s0, cn, stats) -> {
             INDArray zp = Nd4j.create(type, (long) m * cn, h);
             for (int i = 0; i < m; i++) {
                 INDArray xi = xd.get(NDArrayIndex.interval((long) i * n + s0, (long) i * n + s0 + cn), NDArrayIndex.all());
                 INDArray zi = zp.get(NDArrayIndex.interval((long) i * cn, (long) (i + 1) * cn), NDArrayIndex.all());
                 Nd4j.gemm(xi, encoder(i), zi, false, true, 1.0, 0.0);
             }
-            evaluateChunk(zp, cn, java.util.Arrays.copyOfRange(labels, s0, s0 + cn), stats);
+            eval.add(zp, java.util.Arrays.copyOfRange(labels, s0, s0 + cn), false, stats);
+        });
+    }
+
+    @FunctionalInterface
+    private interface EvalChunk {
+        void run(AllPathwaysEvaluation eval, int s0, int n, PairStats stats);
+    }
+
+    /**
+     * Runs {@code chunk} over the images in chunks: the images in {@link #BLOCKS} fixed halves, one per thread, each
+     * with its own sums, added in block order (so the numbers do not depend on the thread count).
+     */
+    private PairStats evaluateInHalves(int n, int[] labels, EvalChunk chunk) {
+        AllPathwaysEvaluation eval = new AllPathwaysEvaluation(m, c, labelMaps, view(params, oEncBias, m, h), hid,
+                hidBiasRow, dec, view(params, oDecBias, 1, m * c));
+        int[] halves = split(n, BLOCKS, 1);
+        PairStats[] parts = new PairStats[halves.length - 1];
+        int size = Math.max(1, 4_000_000 / (m * m * c));
+        parallel(parts.length, t -> {
+            parts[t] = new PairStats(m);
+            for (int s0 = halves[t]; s0 < halves[t + 1]; s0 += size) {
+                chunk.run(eval, s0, Math.min(size, halves[t + 1] - s0), parts[t]);
+            }
+        });
+        PairStats stats = new PairStats(m);
+        for (PairStats p : parts) {
+            stats.add(p);
         }
         return stats;
-    }
-
-    private int evalChunk() {
-        return Math.max(1, 4_000_000 / (m * m * c + m * h));
-    }
-
-    /** zp: [M*n x H] encoder outputs without bias, rows (i, s). */
-    private void evaluateChunk(INDArray zp, int n, int[] labels, PairStats stats) {
-        INDArray encBias = view(params, oEncBias, m, 1, h);
-        INDArray zp3 = zp.reshape('c', m, n, h);
-        zp3.addi(encBias.broadcast(m, n, h));
-        INDArray u = Nd4j.gemm(zp, hid, false, true);
-        u.addiRowVector(hidBiasRow);
-        INDArray y = Nd4j.gemm(u, dec, false, true); // [M*n x M*C]
-        y.addiRowVector(view(params, oDecBias, 1, m * c));
-        Nio yn = Nio.of(y);
-        int mc = m * c;
-        for (int i = 0; i < m; i++) {
-            for (int s = 0; s < n; s++) {
-                int row = (i * n + s) * mc;
-                for (int j = 0; j < m; j++) {
-                    int base = row + j * c;
-                    int t = labelMaps[j][labels[s]];
-                    double max = Double.NEGATIVE_INFINITY;
-                    int arg = 0;
-                    for (int q = 0; q < c; q++) {
-                        double v = yn.get(base + q);
-                        if (v > max) {
-                            max = v;
-                            arg = q;
-                        }
-                    }
-                    double sum = 0;
-                    for (int q = 0; q < c; q++) {
-                        sum += Math.exp(yn.get(base + q) - max);
-                    }
-                    stats.addPair(i, j, Math.log(sum) + max - yn.get(base + t), arg == t);
-                }
-            }
-        }
-        stats.addSamples(n);
     }
 
     /** Loss of one batch without training (trained pairs only), for checks. */
