@@ -171,12 +171,19 @@ public final class KPathRun {
      * @param test          the same on the test split, when the task has one
      * @param seconds       wall time of the epoch's training steps (without evaluation)
      * @param images        base images trained on in the epoch
+     * @param evalSeconds   wall time of the epoch's evaluation (all M² pathways on the measured training images and
+     *                      the test split)
      */
     public record EpochMetrics(int epoch, double trainingLoss, Metrics train, Optional<Metrics> test, double seconds,
-                               long images) {
+                               long images, double evalSeconds) {
         /** Training throughput of the epoch, base images per second. */
         public double imagesPerSecond() {
             return seconds > 0 ? images / seconds : 0;
+        }
+
+        /** Evaluation time as a fraction of training time. */
+        public double evaluationShare() {
+            return seconds > 0 ? evalSeconds / seconds : 0;
         }
     }
 
@@ -386,12 +393,14 @@ public final class KPathRun {
             INDArray x = batchInputs(train, batch, true);
             lossSum += checkedLoss(folded ? model.train(x, labels) : model.trainPerDomain(x, labels), steps++);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        long trained = System.nanoTime();
+        double seconds = (trained - start) / 1e9;
         epochsDone++;
         Metrics trainMetrics = measure(train, settings.evalTrainSamples());
         Optional<Metrics> testMetrics = test == null ? Optional.empty()
                 : Optional.of(measure(test, settings.evalTestSamples()));
-        return new EpochMetrics(epochsDone, lossSum / steps, trainMetrics, testMetrics, seconds, n);
+        return new EpochMetrics(epochsDone, lossSum / steps, trainMetrics, testMetrics, seconds, n,
+                (System.nanoTime() - trained) / 1e9);
     }
 
     private double checkedLoss(double loss, int step) {
