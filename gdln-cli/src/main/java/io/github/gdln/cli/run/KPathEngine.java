@@ -206,8 +206,10 @@ public final class KPathEngine {
                 config.experiment().name() + (options.pointLabel().isEmpty() ? "" : " " + options.pointLabel()),
                 "epoch", t.epochs(), 10);
         long lastLog = System.nanoTime();
-        long runStart = lastLog;
+        long runStart;
         int firstEpoch = run.epochsDone();
+        summary.put("eval_train_samples", settings.evalTrainSamples());
+        summary.put("eval_test_samples", settings.evalTestSamples());
         double trainSeconds = 0;
         double evalSeconds = 0;
         boolean finished = false;
@@ -226,6 +228,7 @@ public final class KPathEngine {
                 rows.add(row(0, tr, te, OptionalDouble.empty()));
                 write(out, rows.get(rows.size() - 1));
             }
+            runStart = System.nanoTime(); // the projection counts epochs (training + evaluation) from here
             while (run.epochsDone() < t.epochs()) {
                 KPathRun.EpochMetrics e = run.epoch();
                 rows.add(row(e.epoch(), e.train(), e.test(), OptionalDouble.of(e.trainingLoss())));
