@@ -1,5 +1,6 @@
 package io.github.gdln.core.kpath;
 
+import io.github.gdln.core.util.SoftmaxCrossEntropy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,9 +13,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code F_j (W (z_i + b_i) + c) + d_j = G_j z_i + t_ij} with {@code G = F W} (all decoders times the hidden layer,
  * [M*C x H], computed once per evaluation) and {@code t_ij = G_j b_i + F_j c + d_j} ([M x M*C], also once). A chunk
  * then costs one gemm of its encoder outputs (all M domains as rows) against {@code G^T}, one broadcast add of t, and
- * the log-sum-exp over classes as whole-array ops (max, shift, exp, sum, log); the Java loop only picks each
- * pathway's target logit and argmax. Rounding differs from evaluating the layers one after another (float32:
- * ~1e-6 relative in the losses).
+ * the max-shift and exp of all logits as whole-array ops; the Java loop per pathway finds the argmax and forms the
+ * loss as {@link SoftmaxCrossEntropy} defines it, {@code log1p(sum of the other exps) - (z_t - max)} (finite for any
+ * finite logits, relative accuracy kept for tiny losses). Rounding differs from evaluating the layers one after
+ * another (float32: ~1e-6 relative in the losses).
  */
 final class AllPathwaysEvaluation {
     private final int m;
@@ -58,29 +60,40 @@ final class AllPathwaysEvaluation {
                 : new int[] {0, 2}));
         INDArray logits = y.reshape('c', (long) n * m * m, c);
         logits.subiColumnVector(logits.max(1).reshape(-1, 1));
-        INDArray logSum = Transforms.log(Transforms.exp(logits, true).sum(1), false); // log sum exp(shifted)
         Nio shifted = Nio.of(logits);
-        Nio lse = Nio.of(logSum);
+        Nio exp = Nio.of(Transforms.exp(logits, true));
         for (int s = 0; s < n; s++) {
             for (int i = 0; i < m; i++) {
                 int row = sampleMajor ? s * m + i : i * n + s;
                 for (int j = 0; j < m; j++) {
-                    int pathway = row * m + j;
-                    int base = pathway * c;
+                    int base = (row * m + j) * c;
                     int target = labelMaps[j][labels[s]];
-                    int arg = 0;
-                    double best = shifted.get(base);
-                    for (int q = 1; q < c; q++) {
-                        double v = shifted.get(base + q);
-                        if (v > best) {
-                            best = v;
-                            arg = q;
-                        }
+                    int arg = argMax(shifted, base);
+                    double rest = 0;
+                    for (int q = 0; q < c; q++) {
+                        rest += q == arg ? 0 : exp.get(base + q);
                     }
-                    stats.addPair(i, j, lse.get(pathway) - shifted.get(base + target), arg == target);
+                    stats.addPair(i, j, Math.log1p(rest) - shifted.get(base + target), arg == target);
                 }
             }
         }
         stats.addSamples(n);
+    }
+
+    /** First index of the largest of the C logits at {@code base}, or of a NaN (as {@link SoftmaxCrossEntropy#argMax}). */
+    private int argMax(Nio z, int base) {
+        int arg = 0;
+        double best = z.get(base);
+        for (int q = 1; q < c; q++) {
+            double v = z.get(base + q);
+            if (Double.isNaN(v)) {
+                return q;
+            }
+            if (v > best) {
+                best = v;
+                arg = q;
+            }
+        }
+        return arg;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.gdln.core.kpath;
 
+import io.github.gdln.core.util.SoftmaxCrossEntropy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -17,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The k-path routing model of THEORY.md section 4.1 with a fused, allocation-free SGD-with-momentum step.
+ * The k-path routing model of docs/theory.md §4.1 with a fused, allocation-free SGD-with-momentum step.
  *
  * <p>Model: M input domains with encoders {@code E_i} (H x D, bias {@code b_i}), one shared hidden layer {@code W}
  * (H x H, bias {@code c}), M output domains with decoders {@code F_j} (C x H, bias {@code d_j}), all linear. Pathway
@@ -823,23 +824,12 @@ public final class KPathModel {
                         continue;
                     }
                     int biasBase = oDecBias + j * c;
-                    double max = Double.NEGATIVE_INFINITY;
                     for (int q = 0; q < c; q++) {
-                        double v = y.get(base + q) + pNio.get(biasBase + q);
-                        p[q] = v;
-                        max = Math.max(max, v);
+                        p[q] = y.get(base + q) + pNio.get(biasBase + q);
                     }
-                    double sum = 0;
+                    loss += SoftmaxCrossEntropy.lossAndGradientInPlace(p, 0, c, labelMaps[j][labels[s]], scale);
                     for (int q = 0; q < c; q++) {
-                        double e = Math.exp(p[q] - max);
-                        p[q] = e;
-                        sum += e;
-                    }
-                    int t = labelMaps[j][labels[s]];
-                    loss += Math.log(sum) - Math.log(p[t]);
-                    double inv = 1.0 / sum;
-                    for (int q = 0; q < c; q++) {
-                        y.set(base + q, (p[q] * inv - (q == t ? 1.0 : 0.0)) * scale);
+                        y.set(base + q, p[q]);
                     }
                 }
             }

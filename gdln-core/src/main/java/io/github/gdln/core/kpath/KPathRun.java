@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A full k-path training (THEORY.md 4.1) of a {@link RoutingData} task with the fused {@link KPathModel} step:
+ * A full k-path training (docs/theory.md §4.1) of a {@link RoutingData} task with the fused {@link KPathModel} step:
  * epochs of SGD with momentum over shuffled batches of base images (each batch trains every trained pathway at
  * once), then per-epoch accuracy and loss on trained and on untrained pathways, on the training split and on the
  * test split.
@@ -39,7 +39,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * batches of epoch e depend only on the seed and e. {@link #restore} puts a run back at an epoch boundary
  * (parameters and momenta from {@link KPathModel#parameters()} / {@link KPathModel#momenta()}, e.g. from a
  * checkpoint); it then continues exactly as the uninterrupted run would have. Metrics are {@link Metrics}: a group with no pathway (the untrained group
- * when K = M) is empty, never NaN. A non-finite training loss stops the run with a {@link DivergenceException}.
+ * when K = M) is empty, never NaN.
+ *
+ * <p><b>Divergence.</b> The run stops with a {@link DivergenceException} (naming epoch, step, learning rate and
+ * gain) when a step's training loss is not finite, or when a parameter is not finite after an epoch's last step
+ * (checked once per epoch, one pass over the parameters). The loss is computed stably
+ * ({@code util.SoftmaxCrossEntropy}), so it is finite for any finite logits however far apart (the paper's gain 10
+ * puts them thousands apart): it is non-finite only when the parameters or activations are, i.e. the gradient
+ * step really blew up. There is no other bound: a large but finite loss is reported, not treated as divergence.
  */
 public final class KPathRun {
 
@@ -156,7 +163,7 @@ public final class KPathRun {
             };
         }
 
-        /** The paper's setting (THEORY 4.1): batch 8, lr 1e-4, momentum 0.9, float32, full evaluation. */
+        /** The paper's setting (docs/theory.md §4.1): batch 8, lr 1e-4, momentum 0.9, float32, full evaluation. */
         public static Settings paper(int epochs, int hidden, double gain) {
             return new Settings(epochs, hidden, 8, gain, 1e-4, 0.9, DataType.FLOAT, 0, 0);
         }
@@ -284,8 +291,8 @@ public final class KPathRun {
     }
 
     /**
-     * The trained-pathway matrix of the routing gating scheme (THEORY 3.2 / 4.1) without binding it to a graph:
-     * {@code mode} K_plus_mod, plus_minus_mod, mod or fully_connected, columns permuted with the {@code gating}
+     * The trained-pathway matrix of the routing gating scheme (docs/theory.md §3.2, §4.1) without binding it to a
+     * graph: {@code mode} K_plus_mod, plus_minus_mod, mod or fully_connected, columns permuted with the {@code gating}
      * stream of {@code rootSeed} when {@code permute} (the reference's {@code K_plus_mod_permute}).
      */
     public static boolean[][] routingGate(String mode, int k, boolean permute, int m, long rootSeed) {
@@ -393,8 +400,13 @@ public final class KPathRun {
             INDArray x = batchInputs(train, batch, true);
             lossSum += checkedLoss(folded ? model.train(x, labels) : model.trainPerDomain(x, labels), steps++);
         }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (!allFinite(model.parameters())) {
+            throw new DivergenceException("k-path training diverged in epoch " + (epochsDone + 1) + ": a parameter"
+                    + " is not finite after the epoch's last step (learning-rate " + settings.learningRate()
+                    + ", gain " + settings.gain() + ")");
+        }
         long trained = System.nanoTime();
-        double seconds = (trained - start) / 1e9;
         epochsDone++;
         Metrics trainMetrics = measure(train, settings.evalTrainSamples());
         Optional<Metrics> testMetrics = test == null ? Optional.empty()
@@ -410,6 +422,18 @@ public final class KPathRun {
                     + settings.gain() + ")");
         }
         return loss;
+    }
+
+    /** Whether every element of the contiguous array {@code a} is finite (one pass, no ND4J op). */
+    private static boolean allFinite(INDArray a) {
+        Nio n = Nio.of(a);
+        long len = a.length();
+        for (int k = 0; k < len; k++) {
+            if (!Double.isFinite(n.get(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Accuracy and loss on trained and untrained pathways over the first {@code limit} images (0 = all). */

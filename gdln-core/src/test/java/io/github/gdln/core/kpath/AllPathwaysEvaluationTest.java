@@ -6,6 +6,7 @@ import static io.github.gdln.core.kpath.KPathModelTest.randomImages;
 import static io.github.gdln.core.kpath.KPathModelTest.randomLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.gdln.core.util.SoftmaxCrossEntropy;
 import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -79,19 +80,8 @@ class AllPathwaysEvaluationTest {
                         for (int s = 0; s < n; s++) {
                             double[] y = logits(model, i, j, xs[perDomain ? i * n + s : s]);
                             int t = maps[j][labels[s]];
-                            double max = Double.NEGATIVE_INFINITY;
-                            int arg = 0;
-                            for (int q = 0; q < C; q++) {
-                                if (y[q] > max) {
-                                    max = y[q];
-                                    arg = q;
-                                }
-                            }
-                            double sum = 0;
-                            for (double v : y) {
-                                sum += Math.exp(v - max);
-                            }
-                            loss += Math.log(sum) + max - y[t];
+                            int arg = SoftmaxCrossEntropy.argMax(y, 0, C);
+                            loss += SoftmaxCrossEntropy.loss(y, 0, C, t);
                             hits += arg == t ? 1 : 0;
                         }
                         String what = (perDomain ? "per-domain" : "folded") + " n " + n + " pathway " + i + "," + j;
