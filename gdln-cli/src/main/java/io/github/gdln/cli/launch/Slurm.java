@@ -164,14 +164,16 @@ public final class Slurm {
         sb.append("export OMP_NUM_THREADS=").append(threads).append('\n');
         sb.append("echo \"gdln: task ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} on $(hostname) at $(date)\"\n");
         sb.append("early=0\n");
-        sb.append("trap 'early=1; kill -TERM \"$pid\" 2>/dev/null' USR1\n");
-        sb.append("trap 'kill -TERM \"$pid\" 2>/dev/null' TERM\n");
+        sb.append("# gdln ignores USR1 (so that a signal sent to every process of the task does not kill the JVM)\n");
+        sb.append("trap '' USR1\n");
         StringBuilder cmd = new StringBuilder();
         for (String w : command) {
             cmd.append(quote(w)).append(' ');
         }
         sb.append(cmd).append("\"$SLURM_ARRAY_TASK_ID\" &\n");
         sb.append("pid=$!\n");
+        sb.append("trap 'early=1; kill -TERM \"$pid\" 2>/dev/null' USR1\n");
+        sb.append("trap 'kill -TERM \"$pid\" 2>/dev/null' TERM\n");
         sb.append("# wait returns early when a signal arrives: wait again until gdln has ended\n");
         sb.append("while :; do wait \"$pid\"; rc=$?; kill -0 \"$pid\" 2>/dev/null || break; done\n");
         if (requeue) {
