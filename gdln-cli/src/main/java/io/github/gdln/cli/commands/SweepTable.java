@@ -49,7 +49,7 @@ public record SweepTable(List<String> axes, List<List<String>> values, List<RunE
         sb.append(String.join(",", axes)).append(",status,").append(String.join(",", METRICS)).append(",reason\n");
         for (int i = 0; i < outcomes.size(); i++) {
             Map<String, Object> s = outcomes.get(i).summary();
-            sb.append(outcomes.get(i).folder().getFileName());
+            sb.append(csv(outcomes.get(i).folder().getFileName().toString()));
             for (String v : values.get(i)) {
                 sb.append(',').append(csv(v));
             }

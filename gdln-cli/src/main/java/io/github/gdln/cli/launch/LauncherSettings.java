@@ -168,7 +168,7 @@ public record LauncherSettings(String name, String partition, String time, int c
         m.put("java", java);
         m.put("jvm-options", jvmOptions);
         m.put("slurm-bin", slurmBin);
-        return GROUP + " " + ConfigFactory.parseMap(m).root().render(ConfigRenderOptions.defaults()
+        return ConfigFactory.parseMap(Map.of(GROUP, m)).root().render(ConfigRenderOptions.defaults()
                 .setOriginComments(false).setComments(false).setJson(false).setFormatted(true));
     }
 
