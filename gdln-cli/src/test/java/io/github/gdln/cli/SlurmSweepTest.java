@@ -90,6 +90,13 @@ class SlurmSweepTest {
                 return "no SLURM controller answers (scontrol ping: " + out.strip() + "); start one with"
                         + " scripts/slurm-local up";
             }
+            Process c = new ProcessBuilder("scontrol", "show", "config").redirectErrorStream(true).start();
+            String config = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            c.waitFor(30, TimeUnit.SECONDS);
+            if (!config.matches("(?s).*ClusterName\\s*=\\s*gdln-local\\b.*")) {
+                return "the SLURM that answers is not scripts/slurm-local's one-node cluster (gdln-local); the tests"
+                        + " submit jobs only there";
+            }
             return null;
         } catch (IOException | InterruptedException e) {
             return "the SLURM commands are not installed (" + e.getMessage() + "); scripts/slurm-local install && up";
