@@ -176,9 +176,13 @@ class SlurmSweepTest {
                 + " array", "gdln sweep status --watch");
         Path l = onlySweep("local");
         Path s = onlySweep("slurm");
-        awaitDone(s);
-        Result status = gdln("sweep", "status", s.toString());
+        // --watch refreshes until no point is pending or running (a finished point's task may still be leaving the
+        // queue): its first table shows queued points
+        Result status = gdln("sweep", "status", "--watch", "--interval", "1", s.toString());
         assertThat(status.code()).isEqualTo(0);
+        assertThat(status.out()).containsPattern("(pending|running) +job " + jobIds(s).get(0) + "_");
+        awaitDone(s);
+        status = gdln("sweep", "status", s.toString());
         assertThat(status.out()).contains("4 points: 2 completed, 2 failed").containsPattern(
                 "1_seed=1,trainer.learning-rate=100 +failed +training diverged");
         List<String> names = points(s);
