@@ -65,7 +65,7 @@ public final class SweepCommand implements Runnable {
     /** Where a point stands. */
     enum State {
         COMPLETED("completed"), FAILED("failed"), INTERRUPTED("interrupted"), PENDING("pending"),
-        RUNNING("running"), NOT_SUBMITTED("not submitted");
+        RUNNING("running"), NOT_SUBMITTED("not submitted"), UNKNOWN("unknown");
 
         final String word;
 
@@ -93,6 +93,7 @@ public final class SweepCommand implements Runnable {
         List<SweepFolder.Submission> submissions = sweep.submissions();
         Map<Integer, Slurm.QueuedTask> queued = new LinkedHashMap<>();
         Set<Integer> submitted = new TreeSet<>();
+        boolean queueKnown = true;
         if (!submissions.isEmpty()) {
             Set<String> ids = new LinkedHashSet<>();
             for (SweepFolder.Submission s : submissions) {
@@ -106,11 +107,17 @@ public final class SweepCommand implements Runnable {
             } catch (Slurm.SlurmException e) {
                 app.err().println("gdln sweep: SLURM's queue not read (" + e.getMessage() + "); the states below"
                         + " come from the run folders only");
+                queueKnown = false;
             }
         }
         List<PointState> states = new ArrayList<>();
         for (int i = 0; i < sweep.points().size(); i++) {
-            states.add(state(sweep, i, queued.get(i), submitted.contains(i) || sweep.launcher().equals("local")));
+            PointState s = state(sweep, i, queued.get(i), submitted.contains(i) || sweep.launcher().equals("local"));
+            boolean unsure = s.state() == State.INTERRUPTED || s.state() == State.FAILED;
+            if (!queueKnown && submitted.contains(i) && unsure && sweep.finalOutcome(i).isEmpty()) {
+                s = new PointState(State.UNKNOWN, "may still be queued (SLURM's queue could not be read)");
+            }
+            states.add(s);
         }
         return states;
     }
@@ -264,7 +271,7 @@ public final class SweepCommand implements Runnable {
         } catch (Slurm.SlurmException e) {
             app.err().println("gdln " + command + ": SLURM did not accept the job array: " + e.getMessage());
             app.err().println("nothing was submitted. The sweep folder " + root + " holds the points'"
-                    + " configurations; fix the launcher settings and submit them with:");
+                    + " configurations; once the cause is fixed (e.g. a launcher setting), submit them with:");
             app.err().println("  gdln sweep resubmit " + root + " [launcher.<key>=<value> ...]");
             return Main.FAILURE;
         }
@@ -429,6 +436,11 @@ public final class SweepCommand implements Runnable {
                     LauncherSettings.layer(List.of(Assignment.parse(LauncherSettings.GROUP + "=slurm"))),
                     LauncherSettings.layer(given), storedLayer));
             List<PointState> states = states(sweep, app);
+            if (states.stream().anyMatch(s -> s.state() == State.UNKNOWN)) {
+                app.err().println("gdln sweep resubmit: not resubmitting: SLURM's queue could not be read, so some"
+                        + " points may still be queued or running (see gdln sweep status " + sweep.root() + ")");
+                return Main.FAILURE;
+            }
             List<Integer> todo = new ArrayList<>();
             for (int i = 0; i < states.size(); i++) {
                 State s = states.get(i).state();
