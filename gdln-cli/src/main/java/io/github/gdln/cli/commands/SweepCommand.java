@@ -113,8 +113,7 @@ public final class SweepCommand implements Runnable {
         List<PointState> states = new ArrayList<>();
         for (int i = 0; i < sweep.points().size(); i++) {
             PointState s = state(sweep, i, queued.get(i), submitted.contains(i) || sweep.launcher().equals("local"));
-            boolean unsure = s.state() == State.INTERRUPTED || s.state() == State.FAILED;
-            if (!queueKnown && submitted.contains(i) && unsure && sweep.finalOutcome(i).isEmpty()) {
+            if (!queueKnown && submitted.contains(i) && s.state() == State.INTERRUPTED) {
                 s = new PointState(State.UNKNOWN, "may still be queued (SLURM's queue could not be read)");
             }
             states.add(s);
