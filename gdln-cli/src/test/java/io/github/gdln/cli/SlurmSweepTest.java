@@ -3,9 +3,7 @@ package io.github.gdln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,22 +31,12 @@ class SlurmSweepTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
-    }
-
-    Result gdln(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(Arrays.asList(args));
-        all.add("--plugins");
-        all.add(tmp.resolve("no-plugins").toString());
-        int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    CliTest.Result gdln(String... args) {
+        return CliTest.gdlnIn(tmp, args);
     }
 
     /** {@code gdln run -m routing-toy TINY extra... --runs-dir tmp/<runs> -q}. */
-    Result sweep(String runs, String... extra) {
+    CliTest.Result sweep(String runs, String... extra) {
         List<String> a = new ArrayList<>(List.of("run", "-m", "routing-toy", "--runs-dir", tmp.resolve(runs)
                 .toString(), "-q"));
         a.addAll(Arrays.asList(TINY));
@@ -112,12 +100,31 @@ class SlurmSweepTest {
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        await(what, condition, () -> "");
+    }
+
+    /** Waits for {@code condition}; on a timeout, fails with {@code diagnostics}. */
+    static void await(String what, BooleanSupplier condition, java.util.function.Supplier<String> diagnostics)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(QUEUE_TIMEOUT_SECONDS);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("timed out after " + QUEUE_TIMEOUT_SECONDS + " s waiting for " + what);
+                fail("timed out after " + QUEUE_TIMEOUT_SECONDS + " s waiting for " + what + "\n"
+                        + diagnostics.get());
             }
             Thread.sleep(200);
+        }
+    }
+
+    static boolean completed(Path point) {
+        return read(point.resolve("STATUS")).startsWith("completed");
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file) : "(no " + file + ")";
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 
@@ -168,9 +175,9 @@ class SlurmSweepTest {
     void slurmSweepEqualsTheLocalSweepBitwiseAndReportsTheDivergedPoints() throws Exception {
         assumeSlurm();
         String[] axes = {"seed=1,2", "trainer.learning-rate=0.02,100", "trainer.epochs=30"};
-        Result local = sweep("local", axes);
+        CliTest.Result local = sweep("local", axes);
         assertThat(local.code()).as(local.err()).isEqualTo(1);
-        Result sub = sweep("slurm", concat(axes, "--launcher", "slurm", "launcher.time=5"));
+        CliTest.Result sub = sweep("slurm", CliTest.concat(axes, "--launcher", "slurm", "launcher.time=5"));
         assertThat(sub.code()).as(sub.err()).isEqualTo(0);
         assertThat(sub.out()).contains("4 points over seed, trainer.learning-rate", "submitted 4 points as SLURM job"
                 + " array", "gdln sweep status --watch");
@@ -178,7 +185,7 @@ class SlurmSweepTest {
         Path s = onlySweep("slurm");
         // --watch refreshes until no point is pending or running (a finished point's task may still be leaving the
         // queue): its first table shows queued points
-        Result status = gdln("sweep", "status", "--watch", "--interval", "1", s.toString());
+        CliTest.Result status = gdln("sweep", "status", "--watch", "--interval", "1", s.toString());
         assertThat(status.code()).isEqualTo(0);
         assertThat(status.out()).containsPattern("(pending|running) +job " + jobIds(s).get(0) + "_");
         awaitDone(s);
@@ -193,12 +200,12 @@ class SlurmSweepTest {
             assertThat(Files.readString(s.resolve(p).resolve("config.conf")))
                     .isEqualTo(Files.readString(l.resolve(p).resolve("config.conf")));
         }
-        Result collect = gdln("sweep", "collect", s.toString());
+        CliTest.Result collect = gdln("sweep", "collect", s.toString());
         assertThat(collect.code()).isEqualTo(1);
         assertThat(collect.out()).contains("2 of 4 points completed; missing: 1_seed=1,trainer.learning-rate=100"
                 + " (failed), 3_seed=2,trainer.learning-rate=100 (failed)");
         assertThat(summaryWithoutTimes(s)).isEqualTo(summaryWithoutTimes(l));
-        Result again = gdln("sweep", "resubmit", s.toString());
+        CliTest.Result again = gdln("sweep", "resubmit", s.toString());
         assertThat(again.out()).contains("nothing to resubmit", "--failed");
         assertThat(gdln("sweep", "cancel", s.toString()).out()).contains("nothing to cancel");
     }
@@ -207,7 +214,7 @@ class SlurmSweepTest {
     void cancelledAndTimeLimitedPointsResumeFromTheirCheckpointsAndEndIdentical() throws Exception {
         assumeSlurm();
         String[] axes = {"seed=1,2", "trainer.epochs=400"};
-        Result sub = sweep("slurm", concat(axes, "--launcher", "slurm", "launcher.time=5"));
+        CliTest.Result sub = sweep("slurm", CliTest.concat(axes, "--launcher", "slurm", "launcher.time=5"));
         assertThat(sub.code()).as(sub.err()).isEqualTo(0);
         Path s = onlySweep("slurm");
         Path p0 = s.resolve("0_seed=1");
@@ -215,11 +222,11 @@ class SlurmSweepTest {
         await("both points to train", () -> rows(p0.resolve("metrics.csv")) > 10
                 && rows(p1.resolve("metrics.csv")) > 10);
         // gdln sweep cancel: scancel sends SIGTERM; the runs checkpoint and stop
-        Result cancel = gdln("sweep", "cancel", s.toString());
+        CliTest.Result cancel = gdln("sweep", "cancel", s.toString());
         assertThat(cancel.code()).as(cancel.err()).isEqualTo(0);
         assertThat(cancel.out()).contains("cancelled job array " + jobIds(s).get(0));
         awaitDone(s);
-        Result status = gdln("sweep", "status", s.toString());
+        CliTest.Result status = gdln("sweep", "status", s.toString());
         assertThat(status.out()).contains("2 points: 2 interrupted", "gdln sweep resubmit");
         for (Path p : List.of(p0, p1)) {
             assertThat(p.resolve("checkpoint.bin")).exists();
@@ -228,11 +235,11 @@ class SlurmSweepTest {
         int stoppedAt = rows(p0.resolve("metrics.csv"));
 
         // the local sweep, uninterrupted, while nothing runs on SLURM
-        Result local = sweep("local", concat(axes, "--workers", "2"));
+        CliTest.Result local = sweep("local", CliTest.concat(axes, "--workers", "2"));
         assertThat(local.code()).as(local.err()).isEqualTo(0);
         Path l = onlySweep("local");
 
-        Result re = gdln("sweep", "resubmit", s.toString());
+        CliTest.Result re = gdln("sweep", "resubmit", s.toString());
         assertThat(re.code()).as(re.err()).isEqualTo(0);
         assertThat(re.out()).contains("submitted 2 points as SLURM job array");
         String second = jobIds(s).get(1);
@@ -241,11 +248,16 @@ class SlurmSweepTest {
         sh("scancel", "--signal=USR1", "--batch", second + "_0");
         await("point 0 to be requeued", () -> queue(second).stream().anyMatch(q -> q.startsWith(second
                 + "_0 PENDING")));
-        // SLURM holds a requeued job for two minutes (BeginTime); release it now
+        // SLURM holds a requeued job for two minutes (BeginTime); release it, but not within the second of the
+        // requeue: slurmd refuses a start whose credential is not newer than the old instance's revocation
+        Path log0 = s.resolve("slurm/logs/" + second + "_0.out");
+        Thread.sleep(3000);
         sh("scontrol", "update", "JobId=" + second + "_0", "StartTime=now");
+        await("point 0 to complete after its requeue", () -> completed(p0), () -> read(log0)
+                + read(p0.resolve("run.log")) + queue(second));
         awaitDone(s);
-        assertThat(Files.readString(s.resolve("slurm/logs/" + second + "_0.out"))).contains("requeueing");
-        Result done = gdln("sweep", "status", s.toString());
+        assertThat(read(log0)).contains("requeueing");
+        CliTest.Result done = gdln("sweep", "status", s.toString());
         assertThat(done.out()).contains("2 points: 2 completed");
         for (String p : List.of("0_seed=1", "1_seed=2")) {
             assertThat(Files.readAllBytes(s.resolve(p).resolve("metrics.csv"))).as(p)
@@ -255,7 +267,7 @@ class SlurmSweepTest {
         assertThat(Files.readString(p0.resolve("run.log"))).containsPattern("(?s)resuming at epoch.*resuming at"
                 + " epoch");
         // a finished point is never rerun
-        Result point = gdln("sweep", "run-point", s.toString(), "0");
+        CliTest.Result point = gdln("sweep", "run-point", s.toString(), "0");
         assertThat(point.code()).isEqualTo(0);
         assertThat(point.out()).contains("is complete; not rerun");
         assertThat(gdln("sweep", "collect", s.toString()).out()).contains("all 2 points completed");
@@ -264,22 +276,22 @@ class SlurmSweepTest {
     @Test
     void sbatchRefusingTheArrayIsAClearErrorAndNothingIsClaimedSubmitted() throws Exception {
         assumeSlurm();
-        Result r = sweep("slurm", "seed=1,2", "--launcher", "slurm", "launcher.partition=no-such-partition");
+        CliTest.Result r = sweep("slurm", "seed=1,2", "--launcher", "slurm", "launcher.partition=no-such-partition");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("SLURM did not accept the job array: sbatch failed",
                 "Invalid partition name specified", "nothing was submitted", "gdln sweep resubmit");
         Path s = onlySweep("slurm");
         assertThat(s.resolve("slurm/jobs.tsv")).doesNotExist();
-        Result status = gdln("sweep", "status", s.toString());
+        CliTest.Result status = gdln("sweep", "status", s.toString());
         assertThat(status.out()).contains("2 points: 2 not submitted");
-        Result re = gdln("sweep", "resubmit", s.toString(), "launcher.partition=still-missing");
+        CliTest.Result re = gdln("sweep", "resubmit", s.toString(), "launcher.partition=still-missing");
         assertThat(re.code()).isEqualTo(1);
         assertThat(re.err()).contains("Invalid partition name specified");
     }
 
     @Test
     void aMissingSbatchIsAClearErrorAndTheBatchScriptCarriesTheSettings() throws Exception {
-        Result r = sweep("slurm", "seed=1,2,3", "--launcher", "slurm", "launcher.slurm-bin=" + tmp.resolve("none"),
+        CliTest.Result r = sweep("slurm", "seed=1,2,3", "--launcher", "slurm", "launcher.slurm-bin=" + tmp.resolve("none"),
                 "launcher.cpus-per-task=3", "launcher.array-parallelism=2", "launcher.signal-seconds=300",
                 "launcher.setup=[\"module load java/17\"]", "launcher.jvm-options=[\"-Xmx2g\"]",
                 "launcher.extra-sbatch=[\"--constraint=avx2\"]");
@@ -294,14 +306,14 @@ class SlurmSweepTest {
         assertThat(points(s)).hasSize(3);
         assertThat(Files.readString(s.resolve("slurm/launcher.conf"))).contains("array-parallelism=2");
         // resubmit uses the stored settings
-        Result re = gdln("sweep", "resubmit", s.toString());
+        CliTest.Result re = gdln("sweep", "resubmit", s.toString());
         assertThat(re.code()).isEqualTo(1);
         assertThat(re.err()).contains("sbatch not found (not in launcher.slurm-bin = " + tmp.resolve("none"));
     }
 
     @Test
     void launcherSettingsAreValidatedLikeEveryOtherGroup() throws IOException {
-        Result r = sweep("slurm", "seed=1,2", "launcher=slrum", "launcher.partiton=gpu", "launcher.time=soon",
+        CliTest.Result r = sweep("slurm", "seed=1,2", "launcher=slrum", "launcher.partiton=gpu", "launcher.time=soon",
                 "launcher.cpus-per-task=0", "launcher.mem=lots");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("launcher.name = \"slrum\"  (command line): unknown launcher; available: local,"
@@ -313,15 +325,10 @@ class SlurmSweepTest {
         assertThat(tmp.resolve("slurm")).doesNotExist();
         Path conf = tmp.resolve("cluster.conf");
         Files.writeString(conf, "launcher {\n  name = slurm\n  qos = \"high priority\"\n}\n");
-        Result fromFile = sweep("slurm", "seed=1,2", "--config", conf.toString());
+        CliTest.Result fromFile = sweep("slurm", "seed=1,2", "--config", conf.toString());
         assertThat(fromFile.code()).isEqualTo(2);
         assertThat(fromFile.err()).contains("launcher.qos = \"high priority\"  (" + conf + ":3): must not contain"
                 + " spaces");
     }
 
-    static String[] concat(String[] a, String... b) {
-        String[] c = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
-    }
 }

@@ -285,21 +285,27 @@ public final class SweepCommand implements Runnable {
         return Main.OK;
     }
 
-    private App app() {
-        return parent.app();
+    /** A subcommand on a sweep folder (its first parameter). */
+    abstract static class OnSweep implements Callable<Integer> {
+        @ParentCommand
+        SweepCommand parent;
+
+        @Parameters(index = "0", paramLabel = "SWEEP-FOLDER", description = "the sweep folder (printed by gdln run -m)")
+        Path folder;
+
+        @Override
+        public Integer call() throws Exception {
+            return call(parent.parent.app(), SweepFolder.read(folder));
+        }
+
+        abstract int call(App app, SweepFolder sweep) throws Exception;
     }
 
     /** {@code gdln sweep status}. */
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"Per point: pending, running, completed, failed (reason) or interrupted, from the run",
                     "folders and SLURM's queue (squeue; no accounting database needed)."})
-    static final class StatusCommand implements Callable<Integer> {
-        @ParentCommand
-        SweepCommand parent;
-
-        @Parameters(paramLabel = "SWEEP-FOLDER", description = "the sweep folder (printed by gdln run -m)")
-        Path folder;
-
+    static final class StatusCommand extends OnSweep {
         @Option(names = {"-w", "--watch"}, description = "refresh until no point is pending or running")
         boolean watch;
 
@@ -308,12 +314,10 @@ public final class SweepCommand implements Runnable {
         int interval;
 
         @Override
-        public Integer call() throws Exception {
-            App app = parent.app();
+        int call(App app, SweepFolder sweep) throws Exception {
             if (interval < 1) {
                 throw new Main.UsageException("--interval must be >= 1 second, was " + interval);
             }
-            SweepFolder sweep = SweepFolder.read(folder);
             while (true) {
                 List<PointState> states = states(sweep, app);
                 if (watch && app.terminal()) {
@@ -353,17 +357,9 @@ public final class SweepCommand implements Runnable {
     @Command(name = "collect", mixinStandardHelpOptions = true,
             description = {"Writes sweep-summary.csv, prints the table and draws the sweep plots from the points",
                     "that have finished (as a local sweep does at its end); says which points are missing."})
-    static final class CollectCommand implements Callable<Integer> {
-        @ParentCommand
-        SweepCommand parent;
-
-        @Parameters(paramLabel = "SWEEP-FOLDER", description = "the sweep folder")
-        Path folder;
-
+    static final class CollectCommand extends OnSweep {
         @Override
-        public Integer call() throws Exception {
-            App app = parent.app();
-            SweepFolder sweep = SweepFolder.read(folder);
+        int call(App app, SweepFolder sweep) throws Exception {
             List<PointState> states = states(sweep, app);
             List<RunExecutor.Outcome> outcomes = new ArrayList<>();
             List<String> missing = new ArrayList<>();
@@ -397,13 +393,7 @@ public final class SweepCommand implements Runnable {
                     "the failed ones) as a new SLURM job array. Interrupted points resume from their checkpoints;",
                     "completed points are never rerun. launcher.<key>=<value> changes the settings (e.g. the time",
                     "limit); the others are those of the last submission (or the defaults, for a local sweep)."})
-    static final class ResubmitCommand implements Callable<Integer> {
-        @ParentCommand
-        SweepCommand parent;
-
-        @Parameters(index = "0", paramLabel = "SWEEP-FOLDER", description = "the sweep folder")
-        Path folder;
-
+    static final class ResubmitCommand extends OnSweep {
         @Parameters(index = "1..*", paramLabel = "launcher.KEY=VALUE", description = "launcher settings to change")
         List<String> overrides = new ArrayList<>();
 
@@ -411,9 +401,7 @@ public final class SweepCommand implements Runnable {
         boolean failed;
 
         @Override
-        public Integer call() throws Exception {
-            App app = parent.app();
-            SweepFolder sweep = SweepFolder.read(folder);
+        int call(App app, SweepFolder sweep) throws Exception {
             List<Assignment> given = new ArrayList<>();
             for (String o : overrides) {
                 Assignment a;
@@ -466,17 +454,9 @@ public final class SweepCommand implements Runnable {
     @Command(name = "cancel", mixinStandardHelpOptions = true,
             description = {"Cancels the sweep's SLURM job arrays (scancel). Running points checkpoint and stop",
                     "(interrupted); gdln sweep resubmit continues them."})
-    static final class CancelCommand implements Callable<Integer> {
-        @ParentCommand
-        SweepCommand parent;
-
-        @Parameters(paramLabel = "SWEEP-FOLDER", description = "the sweep folder")
-        Path folder;
-
+    static final class CancelCommand extends OnSweep {
         @Override
-        public Integer call() throws Exception {
-            App app = parent.app();
-            SweepFolder sweep = SweepFolder.read(folder);
+        int call(App app, SweepFolder sweep) throws Exception {
             Set<String> ids = new LinkedHashSet<>();
             for (SweepFolder.Submission s : sweep.submissions()) {
                 ids.add(s.jobId());
@@ -510,20 +490,12 @@ public final class SweepCommand implements Runnable {
     @Command(name = "run-point", hidden = true,
             description = "Runs one point of a sweep folder in its run folder: resumes it from its checkpoint if it"
                     + " has one, does nothing if it is complete.")
-    static final class RunPointCommand implements Callable<Integer> {
-        @ParentCommand
-        SweepCommand parent;
-
-        @Parameters(index = "0", paramLabel = "SWEEP-FOLDER")
-        Path folder;
-
+    static final class RunPointCommand extends OnSweep {
         @Parameters(index = "1", paramLabel = "INDEX")
         int index;
 
         @Override
-        public Integer call() throws Exception {
-            App app = parent.app();
-            SweepFolder sweep = SweepFolder.read(folder);
+        int call(App app, SweepFolder sweep) throws Exception {
             if (index < 0 || index >= sweep.points().size()) {
                 throw new Main.UsageException("point " + index + " does not exist: " + folder + " has "
                         + sweep.points().size() + " points");
