@@ -291,7 +291,8 @@ class SlurmSweepTest {
 
     @Test
     void aMissingSbatchIsAClearErrorAndTheBatchScriptCarriesTheSettings() throws Exception {
-        CliTest.Result r = sweep("slurm", "seed=1,2,3", "--launcher", "slurm", "launcher.slurm-bin=" + tmp.resolve("none"),
+        CliTest.Result r = sweep("slurm", "seed=1,2,3", "--launcher", "slurm",
+                "launcher.slurm-bin=" + tmp.resolve("none"),
                 "launcher.cpus-per-task=3", "launcher.array-parallelism=2", "launcher.signal-seconds=300",
                 "launcher.setup=[\"module load java/17\"]", "launcher.jvm-options=[\"-Xmx2g\"]",
                 "launcher.extra-sbatch=[\"--constraint=avx2\"]");
@@ -329,6 +330,11 @@ class SlurmSweepTest {
         assertThat(fromFile.code()).isEqualTo(2);
         assertThat(fromFile.err()).contains("launcher.qos = \"high priority\"  (" + conf + ":3): must not contain"
                 + " spaces");
+        // a cluster's file works with every command; the launcher is not part of a run's configuration
+        Files.writeString(conf, "launcher {\n  name = slurm\n  partition = cpu\n}\n");
+        CliTest.Result config = gdln("config", "routing-toy", "--config", conf.toString(), "launcher.time=1:00");
+        assertThat(config.code()).as(config.err()).isEqualTo(0);
+        assertThat(config.out()).contains("trainer.epochs").doesNotContain("launcher", "partition");
     }
 
 }

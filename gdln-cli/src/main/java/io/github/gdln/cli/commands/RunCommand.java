@@ -1,7 +1,6 @@
 package io.github.gdln.cli.commands;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.github.gdln.cli.App;
 import io.github.gdln.cli.GdlnCommand;
 import io.github.gdln.cli.Main;
@@ -42,7 +41,7 @@ import picocli.CommandLine.ParentCommand;
                 "  gdln run routing-toy",
                 "  gdln run routing-toy init.scheme=orthogonal init.scale=0.2 trainer.epochs=300",
                 "  gdln run -m routing-toy gating.K=1,2,3,4 seed=1,2 --workers 2",
-                "  gdln run -m routing-toy gating.K=1,2,3,4 --launcher slurm launcher.partition=cpu launcher.time=1:00:00",
+                "  gdln run -m routing-toy gating.K=1,2,3,4 --launcher slurm launcher.time=1:00:00  (a SLURM job array)",
                 "  gdln run km-sweep                 (a sweep defined in the experiment file)"})
 public final class RunCommand implements Callable<Integer> {
     @ParentCommand
@@ -80,19 +79,12 @@ public final class RunCommand implements Callable<Integer> {
         ConfigArgs args = ConfigArgs.parse(positional);
         Config experiment = args.experimentLayer(app);
         Config user = ConfigArgs.userLayer(configFile);
-        List<Assignment> launcherOverrides = args.overrides().stream()
-                .filter(o -> LauncherSettings.isLauncherKey(o.key())).toList();
-        LauncherSettings launch = LauncherSettings.bind(List.of(
-                launcher == null ? ConfigFactory.empty() : LauncherSettings.layer(
-                        List.of(Assignment.parse(LauncherSettings.GROUP + "=" + launcher))),
-                LauncherSettings.layer(launcherOverrides), user, experiment));
-        experiment = experiment.withoutPath(LauncherSettings.GROUP);
-        user = user.withoutPath(LauncherSettings.GROUP);
-        List<Assignment> runOverrides = args.overrides().stream()
-                .filter(o -> !LauncherSettings.isLauncherKey(o.key())).toList();
+        LauncherSettings launch = args.launcher(launcher, user, experiment);
+        experiment = ConfigArgs.withoutLauncher(experiment);
+        user = ConfigArgs.withoutLauncher(user);
         List<Assignment> fixed = new ArrayList<>();
         Config expSweep = experiment.hasPath("experiment.sweep") ? experiment.getConfig("experiment.sweep") : null;
-        Sweep sweep = Sweep.of(runOverrides, multirun, expSweep, fixed);
+        Sweep sweep = Sweep.of(args.runOverrides(), multirun, expSweep, fixed);
         List<RunConfig> configs = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         for (List<Assignment> point : sweep.points()) {

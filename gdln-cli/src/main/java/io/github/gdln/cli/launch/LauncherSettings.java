@@ -50,8 +50,8 @@ public record LauncherSettings(String name, String partition, String time, int c
     /** The launcher names. */
     public static final List<String> NAMES = List.of("local", "slurm");
     private static final String DEFAULTS = "gdln.cli.launcher";
-    private static final Pattern TIME = Pattern.compile(
-            "\\d+|\\d+:\\d{1,2}|\\d+:\\d{1,2}:\\d{1,2}|\\d+-\\d{1,2}|\\d+-\\d{1,2}:\\d{1,2}|\\d+-\\d{1,2}:\\d{1,2}:\\d{1,2}");
+    /** SLURM's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
+    private static final Pattern TIME = Pattern.compile("\\d+(:\\d{1,2}){0,2}|\\d+-\\d{1,2}(:\\d{1,2}){0,2}");
     private static final Pattern MEM = Pattern.compile("|\\d+[KMGTkmgt]?");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_.:,=+/@%-]*");
 
