@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.github.gdln.cli.config.Assignment;
 import io.github.gdln.cli.config.ConfigProblems;
@@ -73,13 +74,21 @@ public record LauncherSettings(String name, String partition, String time, int c
         Config c = ConfigFactory.empty();
         for (Assignment o : overrides) {
             String key = o.key().equals(GROUP) ? GROUP + ".name" : o.key();
+            ConfigParseOptions options = ConfigParseOptions.defaults().setOriginDescription(Origins.COMMAND_LINE);
+            Config one;
             try {
-                c = ConfigFactory.parseString(key + " = " + o.value(),
-                        ConfigParseOptions.defaults().setOriginDescription(Origins.COMMAND_LINE)).withFallback(c);
+                one = ConfigFactory.parseString(key + " = " + (o.value().isEmpty() ? "\"\"" : o.value()), options);
             } catch (ConfigException e) {
-                throw new ConfigProblems(new Problem(o.key(), o.value(), Origins.COMMAND_LINE,
-                        "cannot parse the value: " + e.getMessage(), ""));
+                // not HOCON (a time such as 2-00:00:00, a path): the text itself
+                try {
+                    one = ConfigFactory.parseString(key + " = " + ConfigValueFactory.fromAnyRef(o.value())
+                            .render(), options);
+                } catch (ConfigException bad) {
+                    throw new ConfigProblems(new Problem(o.key(), o.value(), Origins.COMMAND_LINE,
+                            "cannot parse: " + bad.getMessage(), ""));
+                }
             }
+            c = one.withFallback(c);
         }
         return c;
     }
