@@ -293,7 +293,8 @@ class SlurmSweepTest {
     void aMissingSbatchIsAClearErrorAndTheBatchScriptCarriesTheSettings() throws Exception {
         CliTest.Result r = sweep("slurm", "seed=1,2,3", "--launcher", "slurm",
                 "launcher.slurm-bin=" + tmp.resolve("none"),
-                "launcher.cpus-per-task=3", "launcher.time=2-00:00:00", "launcher.array-parallelism=2", "launcher.signal-seconds=300",
+                "launcher.cpus-per-task=3", "launcher.time=2-00:00:00", "launcher.array-parallelism=2",
+                "launcher.signal-seconds=300",
                 "launcher.setup=[\"module load java/17\"]", "launcher.jvm-options=[\"-Xmx2g\"]",
                 "launcher.extra-sbatch=[\"--constraint=avx2\"]");
         assertThat(r.code()).isEqualTo(1);
@@ -301,7 +302,8 @@ class SlurmSweepTest {
                 "nothing was submitted");
         Path s = onlySweep("slurm");
         String script = Files.readString(s.resolve("slurm/job.sbatch"));
-        assertThat(script).contains("#SBATCH --cpus-per-task=3\n", "#SBATCH --time=2-00:00:00\n", "#SBATCH --signal=B:USR1@300\n",
+        assertThat(script).contains("#SBATCH --cpus-per-task=3\n", "#SBATCH --time=2-00:00:00\n",
+                "#SBATCH --signal=B:USR1@300\n",
                 "#SBATCH --requeue\n", "#SBATCH --constraint=avx2\n", "\nmodule load java/17\n",
                 "export OMP_NUM_THREADS=3\n", " -Xmx2g -cp ", " sweep run-point ", tmp.resolve("none") + "/scontrol");
         assertThat(points(s)).hasSize(3);
