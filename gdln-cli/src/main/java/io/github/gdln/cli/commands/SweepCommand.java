@@ -47,7 +47,7 @@ import picocli.CommandLine.ParentCommand;
                 SweepCommand.ResubmitCommand.class, SweepCommand.CancelCommand.class,
                 SweepCommand.RunPointCommand.class},
         footer = {"", "Examples:",
-                "  gdln run -m routing-toy gating.K=1,2,4 seed=1,2 --launcher slurm launcher.partition=cpu",
+                "  gdln run -m routing-toy gating.K=1,2,4 seed=1,2 --launcher slurm",
                 "  gdln sweep status --watch runs/routing-toy/2026-01-01_12-00-00",
                 "  gdln sweep collect runs/routing-toy/2026-01-01_12-00-00",
                 "  gdln sweep resubmit runs/routing-toy/2026-01-01_12-00-00 launcher.time=8:00:00",
@@ -303,8 +303,8 @@ public final class SweepCommand implements Runnable {
 
     /** {@code gdln sweep status}. */
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Per point: pending, running, completed, failed (reason) or interrupted, from the run",
-                    "folders and SLURM's queue (squeue; no accounting database needed)."})
+            description = {"Each point: pending, running, completed, failed or interrupted.",
+                    "From the run folders and SLURM's queue (squeue; no accounting database needed)."})
     static final class StatusCommand extends OnSweep {
         @Option(names = {"-w", "--watch"}, description = "refresh until no point is pending or running")
         boolean watch;
@@ -355,8 +355,9 @@ public final class SweepCommand implements Runnable {
 
     /** {@code gdln sweep collect}. */
     @Command(name = "collect", mixinStandardHelpOptions = true,
-            description = {"Writes sweep-summary.csv, prints the table and draws the sweep plots from the points",
-                    "that have finished (as a local sweep does at its end); says which points are missing."})
+            description = {"The summary table and plots of the finished points; names the missing ones.",
+                    "Writes sweep-summary.csv, prints the table and draws the sweep plots, as a local sweep does at",
+                    "its end."})
     static final class CollectCommand extends OnSweep {
         @Override
         int call(App app, SweepFolder sweep) throws Exception {
@@ -389,10 +390,11 @@ public final class SweepCommand implements Runnable {
 
     /** {@code gdln sweep resubmit}. */
     @Command(name = "resubmit", mixinStandardHelpOptions = true,
-            description = {"Submits the sweep's unfinished points (interrupted, never submitted; with --failed also",
-                    "the failed ones) as a new SLURM job array. Interrupted points resume from their checkpoints;",
-                    "completed points are never rerun. launcher.<key>=<value> changes the settings (e.g. the time",
-                    "limit); the others are those of the last submission (or the defaults, for a local sweep)."})
+            description = {"Submits the unfinished points again, as a new SLURM job array.",
+                    "The interrupted and never submitted points (with --failed also the failed ones); interrupted",
+                    "points resume from their checkpoints; completed points are never rerun.",
+                    "launcher.<key>=<value> changes a setting (e.g. the time limit); the others are those of the last",
+                    "submission (or the defaults, for a local sweep)."})
     static final class ResubmitCommand extends OnSweep {
         @Parameters(index = "1..*", paramLabel = "launcher.KEY=VALUE", description = "launcher settings to change")
         List<String> overrides = new ArrayList<>();
@@ -452,8 +454,8 @@ public final class SweepCommand implements Runnable {
 
     /** {@code gdln sweep cancel}. */
     @Command(name = "cancel", mixinStandardHelpOptions = true,
-            description = {"Cancels the sweep's SLURM job arrays (scancel). Running points checkpoint and stop",
-                    "(interrupted); gdln sweep resubmit continues them."})
+            description = {"Cancels the sweep's SLURM job arrays (scancel).",
+                    "Running points checkpoint and stop (interrupted); gdln sweep resubmit continues them."})
     static final class CancelCommand extends OnSweep {
         @Override
         int call(App app, SweepFolder sweep) throws Exception {
