@@ -1,6 +1,5 @@
 package io.github.gdln.cli.commands;
 
-import io.github.gdln.cli.config.Assignment;
 import io.github.gdln.cli.run.Files2;
 import io.github.gdln.cli.run.RunExecutor;
 import java.io.IOException;
@@ -24,14 +23,6 @@ public record SweepTable(List<String> axes, List<List<String>> values, List<RunE
     /** The metric columns. */
     public static final List<String> METRICS = List.of("loss", "trained_loss", "untrained_loss", "trained_accuracy",
             "untrained_accuracy", "wall_seconds");
-
-    static SweepTable of(Sweep sweep, List<RunExecutor.Outcome> outcomes) {
-        List<List<String>> values = new ArrayList<>();
-        for (List<Assignment> p : sweep.points()) {
-            values.add(p.stream().map(Assignment::value).toList());
-        }
-        return new SweepTable(List.copyOf(sweep.axes().keySet()), values, outcomes);
-    }
 
     /** The value of metric {@code m} at point {@code i}, or NaN. */
     public double metric(int i, String m) {
