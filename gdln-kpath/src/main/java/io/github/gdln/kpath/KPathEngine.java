@@ -246,8 +246,9 @@ public final class KPathEngine implements TrainingEngine {
         int evalTrain = setup.options().has("eval-train-samples") ? setup.options().getInt("eval-train-samples", 0)
                 : 0;
         int evalTest = setup.options().has("eval-test-samples") ? setup.options().getInt("eval-test-samples", 0) : 0;
+        int encoderWindow = setup.options().has("encoder-window") ? setup.options().getInt("encoder-window", 0) : 1;
         KPathRun.Settings settings = new KPathRun.Settings(Math.max(1, t.epochs()), shape.hidden(), t.batchSize(),
-                1.0, t.learningRate(), t.momentum(), sim.network().dataType(), evalTrain, evalTest);
+                1.0, t.learningRate(), t.momentum(), sim.network().dataType(), evalTrain, evalTest, encoderWindow);
         boolean[][] gate = KPathRun.gateMatrix(data, new io.github.gdln.api.GatingScheme.Gating() {
             @Override
             public io.github.gdln.api.Gates gates(int context) {
@@ -347,11 +348,13 @@ public final class KPathEngine implements TrainingEngine {
         @Override
         public String summary() {
             return String.format(Locale.ROOT, "engine: kpath (M=%d, D=%d, H=%d, C=%d, %d trained of %d pathways,"
-                            + " %d training samples%s, batch %d, %s%s)", m, train.inputWidth(), shape.hidden(),
+                            + " %d training samples%s, batch %d, %s%s, %s)", m, train.inputWidth(), shape.hidden(),
                     train.classes(), run.model().trainedPairs(), m * m, ((TaskData) train).sampleCount(),
                     test == null ? "" : ", " + ((TaskData) test).sampleCount() + " test", settings.batchSize(),
                     settings.dataType() == DataType.FLOAT ? "float32" : "float64",
-                    run.folded() ? ", permutations folded into the encoders" : "");
+                    run.folded() ? ", permutations folded into the encoders" : "",
+                    run.encoderWindow() > 1 ? "deferred encoder update every " + run.encoderWindow() + " steps"
+                    : "plain step");
         }
 
         @Override

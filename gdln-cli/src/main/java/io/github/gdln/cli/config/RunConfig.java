@@ -89,14 +89,19 @@ public record RunConfig(Experiment experiment, Component task, Component gating,
      * @param name             {@code auto} or the name of a registered engine ({@code generic}, {@code kpath}, ...)
      * @param evalTrainSamples training samples measured per epoch by engines that can limit it (the first n), 0 = all
      * @param evalTestSamples  test samples measured per epoch (the first n), 0 = all
+     * @param encoderWindow    kpath: steps per deferred encoder update, 1 = plain step, 0 = auto
+     *                         ({@code io.github.gdln.kpath.KPathRun#encoderWindow()})
      */
-    public record Engine(String name, int evalTrainSamples, int evalTestSamples) {
+    public record Engine(String name, int evalTrainSamples, int evalTestSamples, int encoderWindow) {
         public Engine {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("trainer.engine must name an engine or auto");
             }
             if (evalTrainSamples < 0 || evalTestSamples < 0) {
                 throw new IllegalArgumentException("eval-train-samples and eval-test-samples must be >= 0");
+            }
+            if (encoderWindow < 0) {
+                throw new IllegalArgumentException("encoder-window must be auto (0) or >= 1, was " + encoderWindow);
             }
         }
     }

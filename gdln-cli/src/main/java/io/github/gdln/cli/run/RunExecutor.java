@@ -134,7 +134,8 @@ public final class RunExecutor {
         writeContexts(folder, task);
         EngineSetup engineSetup = new EngineSetup(sim, config.trainer(), new Params("trainer", Map.of(
                 "eval-train-samples", config.engine().evalTrainSamples(),
-                "eval-test-samples", config.engine().evalTestSamples())));
+                "eval-test-samples", config.engine().evalTestSamples(),
+                "encoder-window", config.engine().encoderWindow())));
         EngineChoice choice = EngineChoice.choose(app.registry().engines(), config.engine().name(), engineSetup);
         log.fileOnly("engine: " + choice.engine().name() + " (" + choice.reason() + ")");
         summary.put("engine", choice.engine().name());
