@@ -358,6 +358,15 @@ public final class KPathEngine implements TrainingEngine {
         }
 
         @Override
+        public Map<String, Object> facts() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("encoder-window", run.encoderWindow());
+            f.put("eval_train_samples", settings.evalTrainSamples());
+            f.put("eval_test_samples", settings.evalTestSamples());
+            return f;
+        }
+
+        @Override
         public int epoch() {
             return run.epochsDone();
         }

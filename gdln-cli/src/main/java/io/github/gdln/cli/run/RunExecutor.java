@@ -144,6 +144,7 @@ public final class RunExecutor {
         }
         EngineRun run = choice.engine().start(engineSetup);
         log.info(run.summary());
+        summary.putAll(run.facts());
         List<Trajectory.Point> points = new ArrayList<>();
         if (checkpoint != null) {
             run.restore(new EngineState(checkpoint.epoch(), checkpoint.parameters(), checkpoint.momentum()));
@@ -155,18 +156,34 @@ public final class RunExecutor {
                 config.experiment().name() + (options.pointLabel().isEmpty() ? "" : " " + options.pointLabel()),
                 "epoch", t.epochs(), 10);
         String stopReason = null;
+        double trainSeconds = 0;
+        double evalSeconds = 0;
         try (MetricsCsv metrics = MetricsCsv.create(folder.resolve("metrics.csv"), contexts, run.extraMeasures(),
                 t.trackedEdges(), t.singularValues(), points)) {
             Recorder recorder = new Recorder(metrics, points, progress, log, t.epochs());
             if (checkpoint == null) {
                 recorder.record(run.measure());
             }
+            int firstEpoch = run.epoch();
+            long runStart = System.nanoTime();
             while (run.epoch() < t.epochs()) {
+                long started = System.nanoTime();
                 run.trainEpoch();
+                long trained = System.nanoTime();
                 int epoch = run.epoch();
                 boolean last = epoch == t.epochs();
                 if (epoch % t.measureEvery() == 0 || last) {
                     recorder.record(run.measure());
+                }
+                trainSeconds += (trained - started) / 1e9;
+                evalSeconds += (System.nanoTime() - trained) / 1e9;
+                if (epoch == firstEpoch + 1) {
+                    double perEpoch = (System.nanoTime() - runStart) / 1e9;
+                    log.info(String.format(Locale.ROOT, "epoch %d: training %.1f s, evaluation %.1f s (%.0f%% of"
+                            + " training); projected wall time of all %d epochs: %s (%s left)", epoch,
+                            trainSeconds, evalSeconds, trainSeconds > 0 ? 100 * evalSeconds / trainSeconds : 0,
+                            t.epochs(), duration(perEpoch * t.epochs()), duration(perEpoch * (t.epochs() - epoch))));
+                    summary.put("projected_seconds", Math.round(perEpoch * t.epochs()));
                 }
                 if (last) {
                     break;
@@ -192,6 +209,10 @@ public final class RunExecutor {
             }
         }
         summarize(summary, new Trajectory(contexts, task.trainedFlags(), points), config);
+        summary.put("train_seconds", Math.round(trainSeconds * 10) / 10.0);
+        summary.put("eval_seconds", Math.round(evalSeconds * 10) / 10.0);
+        summary.put("eval_share_of_training", trainSeconds > 0 ? Math.round(1000 * evalSeconds / trainSeconds)
+                / 1000.0 : 0.0);
         if (stopReason != null) {
             return new Status(Status.State.INTERRUPTED, stopReason + " after epoch " + run.epoch()
                     + "; continue with: gdln resume " + folder);
@@ -205,6 +226,18 @@ public final class RunExecutor {
             log.trace(e);
         }
         return new Status(Status.State.COMPLETED, "");
+    }
+
+    /** 95 s -> "1m35s", 7300 s -> "2h01m", 200000 s -> "2d07h". */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        if (s < 86400) {
+            return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
+        }
+        return String.format(Locale.ROOT, "%dd%02dh", s / 86400, (s % 86400) / 3600);
     }
 
     /** theory.csv and the summary's {@code theory} entry: the overlay's prediction, or why there is none. */

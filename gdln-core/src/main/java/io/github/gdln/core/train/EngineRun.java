@@ -24,6 +24,11 @@ public interface EngineRun {
      */
     Trajectory.Point measure();
 
+    /** Facts about this run for {@code summary.json} (e.g. a layout choice), by key; none by default. */
+    default java.util.Map<String, Object> facts() {
+        return java.util.Map.of();
+    }
+
     /** Names of the measurements this engine adds to every point (in column order), possibly none. */
     List<String> extraMeasures();
 
