@@ -34,9 +34,19 @@ import java.util.Properties;
 public record App(Registry registry, Experiments experiments, List<PluginInfo> plugins, Path pluginDir,
                   Composer composer, TheoryOverlay theory, PrintStream out, PrintStream err, boolean terminal,
                   Interrupts interrupts, List<String> args) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(App.class);
 
     /** Loads the built-ins and the plugins of {@code pluginDir}. */
     public static App create(Path pluginDir, PrintStream out, PrintStream err, boolean terminal, List<String> args) {
+        return create(pluginDir, out, err, terminal, args, false);
+    }
+
+    /**
+     * Loads the built-ins and the plugins of {@code pluginDir}; each plugin jar that fails is one line on
+     * {@code err} naming the jar and the cause, followed by the cause's stack trace when {@code verbose}.
+     */
+    public static App create(Path pluginDir, PrintStream out, PrintStream err, boolean terminal, List<String> args,
+                             boolean verbose) {
         ClassLoader loader = App.class.getClassLoader();
         Registry registry = Registry.builtIn(loader);
         Experiments experiments = Experiments.builtIn(loader);
@@ -47,6 +57,12 @@ public record App(Registry registry, Experiments experiments, List<PluginInfo> p
         for (PluginInfo p : plugins) {
             if (!p.ok()) {
                 err.println("gdln: plugin " + p.jar().getFileName() + " skipped: " + p.error());
+                if (p.cause() != null) {
+                    LOG.debug("plugin {} skipped", p.jar(), p.cause());
+                    if (verbose) {
+                        p.cause().printStackTrace(err);
+                    }
+                }
             }
         }
         return new App(registry, experiments, List.copyOf(plugins), pluginDir, Composer.of(registry),

@@ -278,6 +278,28 @@ class CliTest {
                 "\"version\": \"1.2.3\"", "tiny-xor (plugin tiny@1.2.3)");
     }
 
+    @Test
+    void aBrokenPluginJarIsOneLineNamingTheJarAndTheCauseAndItsStackTraceOnlyWithVerbose() throws Exception {
+        Path plugins = tmp.resolve("plugins");
+        Files.createDirectories(plugins);
+        Files.write(plugins.resolve("broken.jar"), new byte[] {1, 2, 3});
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(plugins.resolve("x-javadoc.jar")))) {
+            entry(out, "index.html", "<html></html>".getBytes(StandardCharsets.UTF_8));
+        }
+        Result list = gdln("list", "plugins", "--plugins", plugins.toString());
+        assertThat(list.code()).as(list.err()).isEqualTo(0);
+        assertThat(list.err().lines().toList()).containsExactly(
+                "gdln: plugin broken.jar skipped: not a readable jar: zip END header not found",
+                "gdln: plugin x-javadoc.jar skipped: not a plugin jar: its META-INF/MANIFEST.MF has no Plugin-Id"
+                        + " (a javadoc or sources jar?)");
+        // PF4J's own logging (which prints its stack trace of the broken jar) is off
+        assertThat(org.slf4j.LoggerFactory.getLogger("org.pf4j.CompoundPluginDescriptorFinder").isErrorEnabled())
+                .isFalse();
+        Result verbose = gdln("list", "plugins", "-v", "--plugins", plugins.toString());
+        assertThat(verbose.err()).contains("gdln: plugin broken.jar skipped: not a readable jar",
+                "java.util.zip.ZipException: zip END header not found", "\tat java.base/java.util.zip.ZipFile");
+    }
+
     /** Compiles a one-class plugin (a task delegating to XOR) and jars it with a PF4J manifest. */
     static void buildPlugin(Path jar) throws IOException {
         Path src = Files.createTempDirectory("plugin-src");
