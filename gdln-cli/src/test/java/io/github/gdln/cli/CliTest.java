@@ -123,6 +123,32 @@ class CliTest {
     }
 
     @Test
+    void componentParametersAndCrossKeyConstraintsAreConfigurationProblemsAndNothingIsWritten() {
+        String[][] cases = {
+            {"gating.K=99", "gating.K = 99  (command line): must be in 1..7 (the number of domains)"},
+            {"task.domains=0", "task.domains = 0  (command line): must be >= 1"},
+            {"model.hidden-width=-4", "model.hidden-width = -4  (command line): must be >= 1"},
+        };
+        for (String[] c : cases) {
+            Result config = gdln("config", "routing-toy", c[0]);
+            assertThat(config.code()).as(c[0]).isEqualTo(2);
+            assertThat(config.err()).as(c[0]).contains(c[1]);
+            Result run = gdln(run("routing-toy", c[0]));
+            assertThat(run.code()).as(c[0]).isEqualTo(2);
+            assertThat(run.err()).as(c[0]).contains(c[1]);
+            assertThat(tmp.resolve("runs")).as(c[0]).doesNotExist();
+        }
+        // every point of a sweep is checked before any runs: K = 8 does not fit M = 7
+        Result sweep = gdln(concat(run("routing-toy", "gating.K=2,8", "trainer.epochs=2"), "-m"));
+        assertThat(sweep.code()).isEqualTo(2);
+        assertThat(sweep.err()).contains("gating.K = 8  (command line): must be in 1..7 (the number of domains)"
+                + " [sweep point gating.K=8]");
+        assertThat(tmp.resolve("runs")).doesNotExist();
+        // the same K fits once there are enough domains
+        assertThat(gdln("config", "routing-toy", "gating.K=8", "task.domains=8").code()).isEqualTo(0);
+    }
+
+    @Test
     void configShowsEachValuesOrigin() {
         Result r = gdln("config", "routing-toy", "gating.K=2");
         assertThat(r.code()).isEqualTo(0);
