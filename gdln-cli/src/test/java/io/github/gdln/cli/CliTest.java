@@ -155,9 +155,14 @@ class CliTest {
         assertThat(r.out()).containsPattern("gating.K +\\= 2 +# command line")
                 .containsPattern("trainer.learning-rate += 0.02 +# experiments/routing-toy.conf")
                 .containsPattern("trainer.momentum += 0 +# reference.conf");
-        Result sw = gdln("config", "routing-toy", "task=xor");
-        assertThat(sw.code()).isEqualTo(0);
+        // switching components switches their parameters (and the setup must still fit together)
+        Result sw = gdln("config", "routing-toy", "task=xor", "model=branches", "gating=xor");
+        assertThat(sw.code()).as(sw.err()).isEqualTo(0);
         assertThat(sw.out()).contains("task.labels").doesNotContain("task.domains");
+        Result misfit = gdln("config", "routing-toy", "task=xor");
+        assertThat(misfit.code()).isEqualTo(2);
+        assertThat(misfit.err()).contains("model.name = \"routing\"", "cannot be set up with these parameters",
+                "the task has no data for node 'in0'");
     }
 
     @Test

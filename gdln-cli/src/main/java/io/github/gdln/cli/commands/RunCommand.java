@@ -11,7 +11,7 @@ import io.github.gdln.cli.config.Assignment;
 import io.github.gdln.cli.config.Problem;
 import io.github.gdln.cli.config.RunConfig;
 import io.github.gdln.cli.plot.SweepPlots;
-import io.github.gdln.cli.run.Files2;
+import io.github.gdln.cli.run.AtomicFiles;
 import io.github.gdln.cli.run.Json;
 import io.github.gdln.cli.run.Progress;
 import io.github.gdln.cli.run.RunExecutor;
@@ -130,7 +130,7 @@ public final class RunCommand implements Callable<Integer> {
         info.put("axes", sweep.axes());
         info.put("points", n);
         info.put("workers", w);
-        Files2.writeAtomically(root.resolve("sweep.json"), Json.write(info));
+        AtomicFiles.writeAtomically(root.resolve("sweep.json"), Json.write(info));
         app.out().println("sweep " + name + ": " + n + " points over " + String.join(", ", sweep.axes().keySet())
                 + ", " + w + " in parallel -> " + root);
         Progress progress = quiet ? null : new Progress(app.err(), app.terminal(), name, "point", n, 10);
@@ -156,7 +156,7 @@ public final class RunCommand implements Callable<Integer> {
                     sum.put("status", "interrupted");
                     sum.put("reason", s.reason());
                     sum.put("sweep_point", label);
-                    Files2.writeAtomically(folder.resolve("summary.json"), Json.write(sum));
+                    AtomicFiles.writeAtomically(folder.resolve("summary.json"), Json.write(sum));
                     o = new RunExecutor.Outcome(folder, s, sum);
                 } else {
                     o = new RunExecutor(app).run(c, folder, new RunExecutor.Options(null, null, label));

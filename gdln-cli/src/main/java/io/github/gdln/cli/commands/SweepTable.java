@@ -1,7 +1,7 @@
 package io.github.gdln.cli.commands;
 
 import io.github.gdln.cli.config.Assignment;
-import io.github.gdln.cli.run.Files2;
+import io.github.gdln.cli.run.AtomicFiles;
 import io.github.gdln.cli.run.RunExecutor;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -61,7 +61,7 @@ public record SweepTable(List<String> axes, List<List<String>> values, List<RunE
             sb.append(',').append(csv(String.valueOf(s.getOrDefault("reason", ""))));
             sb.append('\n');
         }
-        Files2.writeAtomically(root.resolve(FILE), sb.toString());
+        AtomicFiles.writeAtomically(root.resolve(FILE), sb.toString());
     }
 
     void print(PrintStream out) {
