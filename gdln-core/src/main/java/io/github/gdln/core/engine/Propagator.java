@@ -60,6 +60,16 @@ public final class Propagator {
         return run(net, task.evalPlan(), samples, null);
     }
 
+    /**
+     * Evaluates every context on {@code samples} and adds the gradient of the training objective on them to
+     * {@code gradient}, in one forward pass: the evaluation plan starts with the training plan's units (trained
+     * contexts first), and only trained contexts send gradients back, so the gradient is bit for bit the one
+     * {@link #objective} adds. Full-batch training measures each epoch with the next step's forward pass this way.
+     */
+    public Pass evaluate(GatedNetwork net, int[] samples, INDArray gradient) {
+        return run(net, task.evalPlan(), samples, gradient);
+    }
+
     private Pass run(GatedNetwork net, UnitPlan plan, int[] samples, INDArray gradient) {
         CompiledGraph g = task.graph();
         int b = samples.length;
@@ -97,9 +107,10 @@ public final class Propagator {
                 INDArray out = u == UnitPlan.ZERO ? Nd4j.zeros(type, b, g.width(outputs[o])) : h[u];
                 INDArray dOut = spec.kind() == LossKind.SQUARED_ERROR
                         ? squaredError(out, target, targetValues(g.node(outputs[o]).name()), spec.scale(), b, loss,
-                        k, backward ? weight : 0)
-                        : crossEntropy(out, target, b, loss, correct, k, backward ? weight : 0);
-                if (backward && u != UnitPlan.ZERO) {
+                        k, backward && task.trained(contexts[k]) ? weight : 0)
+                        : crossEntropy(out, target, b, loss, correct, k,
+                        backward && task.trained(contexts[k]) ? weight : 0);
+                if (dOut != null && u != UnitPlan.ZERO) {
                     delta[u] = delta[u] == null ? dOut : delta[u].addi(dOut);
                 }
             }

@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Run after every epoch, so it is built to cost little next to a training step: one forward pass over all
  * contexts per chunk (shared units computed once, the squared-error losses summed in Java), the chunks' sample
  * lists made once, and the singular values only of the tracked edges, by LAPACK's {@code gesvd} without singular
- * vectors on the weight itself (no copy to Java, no U or V).
+ * vectors. In full-batch training the measurement's forward pass also gives the next step's gradient
+ * ({@link #measure(GatedNetwork, double, INDArray)}), so a measured epoch costs one forward pass, not two.
  */
 public final class Measurer {
     private static final int CHUNK = 4096;
@@ -29,6 +30,7 @@ public final class Measurer {
     private final List<String> trackedEdges;
     private final int singularValues;
     private final int[][] chunks;
+    private final int[] all;
 
     public Measurer(BoundTask task, Propagator propagator, List<String> trackedEdges, int singularValues) {
         this.task = task;
@@ -37,6 +39,7 @@ public final class Measurer {
         this.singularValues = singularValues;
         trackedEdges.forEach(task.graph()::edgeIndex); // fails early on an unknown edge name
         int n = task.data().sampleCount();
+        this.all = IntStream.range(0, n).toArray();
         this.chunks = new int[(n + CHUNK - 1) / CHUNK][];
         for (int c = 0; c < chunks.length; c++) {
             chunks[c] = IntStream.range(c * CHUNK, Math.min(n, (c + 1) * CHUNK)).toArray();
@@ -45,12 +48,22 @@ public final class Measurer {
 
     /** Measures {@code net} at {@code epoch}. */
     public Trajectory.Point measure(GatedNetwork net, double epoch) {
+        return measure(net, epoch, null);
+    }
+
+    /**
+     * Measures {@code net} at {@code epoch} and, when {@code gradient} is not null, adds the full-batch training
+     * gradient at these weights to it from the same forward pass (all samples at once; see
+     * {@link Propagator#evaluate(GatedNetwork, int[], INDArray)}).
+     */
+    public Trajectory.Point measure(GatedNetwork net, double epoch, INDArray gradient) {
         int n = task.data().sampleCount();
         int contexts = task.contextCount();
         double[] loss = new double[contexts];
         long[] correct = new long[contexts];
-        for (int[] samples : chunks) {
-            Propagator.Pass pass = propagator.evaluate(net, samples);
+        for (int[] samples : gradient == null ? chunks : new int[][] {all}) {
+            Propagator.Pass pass = gradient == null ? propagator.evaluate(net, samples)
+                    : propagator.evaluate(net, samples, gradient);
             for (int k = 0; k < pass.contexts().length; k++) {
                 loss[pass.contexts()[k]] += pass.loss()[k] * samples.length / n;
                 correct[pass.contexts()[k]] += pass.correct()[k];
