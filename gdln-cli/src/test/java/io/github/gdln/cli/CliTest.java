@@ -319,10 +319,14 @@ class CliTest {
         }
         Result list = gdln("list", "plugins", "--plugins", plugins.toString());
         assertThat(list.code()).as(list.err()).isEqualTo(0);
+        Path log = plugins.resolve(App.PLUGIN_LOG);
         assertThat(list.err().lines().toList()).containsExactly(
-                "gdln: plugin broken.jar skipped: not a readable jar: zip END header not found",
+                "gdln: plugin broken.jar skipped: not a readable jar: zip END header not found (stack trace:"
+                        + " gdln -v, or " + log + ")",
                 "gdln: plugin x-javadoc.jar skipped: not a plugin jar: its META-INF/MANIFEST.MF has no Plugin-Id"
                         + " (a javadoc or sources jar?)");
+        assertThat(Files.readString(log)).contains("plugin broken.jar skipped: not a readable jar",
+                "java.util.zip.ZipException: zip END header not found", "\tat java.base/java.util.zip.ZipFile");
         // PF4J's own logging (which prints its stack trace of the broken jar) is off
         assertThat(org.slf4j.LoggerFactory.getLogger("org.pf4j.CompoundPluginDescriptorFinder").isErrorEnabled())
                 .isFalse();
