@@ -134,9 +134,10 @@ public final class Propagator {
                 // dW_e += (g_e ⊙ dA)ᵀ H_src
                 INDArray gated = gates.gated(dA, in.gate());
                 Nd4j.gemm(gated, src, grad[in.edge()], true, false, 1.0, 1.0);
-                if (!units.get(in.source()).isInput()) {
-                    INDArray back = gated.mmul(net.weight(in.edge()));
-                    delta[in.source()] = delta[in.source()] == null ? back : delta[in.source()].addi(back);
+                if (!units.get(in.source()).isInput()) { // D_src += (g_e ⊙ dA) W_e, one gemm
+                    INDArray d = delta[in.source()];
+                    delta[in.source()] = d == null ? gated.mmul(net.weight(in.edge()))
+                            : Nd4j.gemm(gated, net.weight(in.edge()), d, false, false, 1.0, 1.0);
                 }
             }
         }
