@@ -189,6 +189,21 @@ class CliTest {
         assertThat(root.resolve("sweep-gating.K.png")).exists();
     }
 
+    /** --dry-run lists every point with its resolved configuration and runs nothing; an impossible point exits 2. */
+    @Test
+    void dryRunListsAndChecksEveryPointWithoutRunning() {
+        Result ok = gdln(concat(run("routing-toy", TINY), "-m", "gating.K=1,2", "init.scale=0.1,10", "--dry-run"));
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("4 points, every configuration valid", "[1/4] gating.K=1,init.scale=0.1 {",
+                "[4/4] gating.K=2,init.scale=10 {", "\"K\":2", "\"scale\":10");
+        assertThat(tmp.resolve("runs")).doesNotExist();
+        Result bad = gdln(concat(run("routing-toy", TINY), "-m", "gating.K=2,5", "--dry-run"));
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.out() + bad.err()).contains("K must be in 1..3", "[sweep point gating.K=5]")
+                .doesNotContain("[sweep point gating.K=2]");
+        assertThat(tmp.resolve("runs")).doesNotExist();
+    }
+
     @Test
     void severalValuesWithoutMultirunIsAUsageError() {
         Result r = gdln(run("routing-toy", "gating.K=1,2"));
@@ -255,14 +270,27 @@ class CliTest {
     }
 
     @Test
-    void aRandomStartHasNoOverlayAndTheSummarySaysWhichChecksFail() throws IOException {
+    void aRandomStartHasAnApproximateOverlayThatCompareReports() throws IOException {
         assertThat(gdln(concat(run("routing-toy", TINY), "init.scheme=orthogonal", "init.scale=0.2")).code())
                 .isEqualTo(0);
         Path f = onlyRun("routing-toy");
-        assertThat(f.resolve("theory.csv")).doesNotExist();
+        assertThat(f.resolve("theory.csv")).exists();
         String summary = Files.readString(f.resolve("summary.json"));
-        assertThat(summary).contains("neural race reduction assumptions fail", "FAIL aligned start");
-        assertThat(summary).doesNotContain("FAIL shared singular vectors"); // the data satisfy it
+        assertThat(summary).contains("approximate: start projected from random weights");
+        Result c = gdln("compare", f.toString());
+        assertThat(c.code()).as(c.err()).isEqualTo(0);
+        assertThat(c.out()).contains("approximate: start projected from random weights", "loss (theory)",
+                "point by point");
+    }
+
+    @Test
+    void aRandomStartWhoseProjectionFailsHasNoOverlayAndSaysWhy() throws IOException {
+        // XOR branches from a Gaussian start: only the aligned check fails, but the aligned initialiser's mode map
+        // is not the gated one, so the projection has no aligned system to start
+        assertThat(gdln(run("xor", "trainer.epochs=5")).code()).isEqualTo(0);
+        Path f = onlyRun("xor");
+        assertThat(f.resolve("theory.csv")).doesNotExist();
+        assertThat(Files.readString(f.resolve("summary.json"))).contains("FAIL aligned start");
     }
 
     @Test
