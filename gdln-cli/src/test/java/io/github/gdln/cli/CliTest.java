@@ -199,7 +199,8 @@ class CliTest {
         assertThat(tmp.resolve("runs")).doesNotExist();
         Result bad = gdln(concat(run("routing-toy", TINY), "-m", "gating.K=2,5", "--dry-run"));
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.out() + bad.err()).contains("K must be in 1..3", "[sweep point gating.K=5]")
+        assertThat(bad.out() + bad.err())
+                .contains("must be in 1..3 (the number of domains)", "[sweep point gating.K=5]")
                 .doesNotContain("[sweep point gating.K=2]");
         assertThat(tmp.resolve("runs")).doesNotExist();
     }
