@@ -40,7 +40,8 @@ public final class GdlnCommand implements Runnable {
             description = "plugin folder (default: $GDLN_PLUGINS, else ./plugins)")
     Path plugins;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "stack traces on errors (also of plugin jars that fail to load)")
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "stack traces on errors (also of plugin jars that fail to load)")
     boolean verbose;
 
     private final PrintStream out;
