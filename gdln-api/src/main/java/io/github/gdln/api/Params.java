@@ -10,7 +10,7 @@ import java.util.TreeMap;
 /**
  * Immutable named parameters handed to an SPI implementation: the resolved configuration block of a task, a
  * gating scheme or an architecture. Values are JDK types (Number, String, Boolean, List). A missing key or a value
- * of the wrong type fails with a message naming the owner, the key and the value.
+ * of the wrong type fails with a {@link ParamException} naming the owner, the key and the value.
  *
  * @param owner  what the parameters configure, used in error messages (e.g. {@code "task routing-toy"})
  * @param values the values by key
@@ -41,13 +41,13 @@ public record Params(String owner, Map<String, Object> values) {
     private Object required(String key) {
         Object v = values.get(key);
         if (v == null) {
-            throw new IllegalArgumentException(owner + ": missing parameter '" + key + "' (have " + values.keySet() + ")");
+            throw new ParamException(owner, key, null, "is missing (have " + values.keySet() + ")");
         }
         return v;
     }
 
-    private IllegalArgumentException wrongType(String key, Object v, String expected) {
-        return new IllegalArgumentException(owner + ": parameter '" + key + "' = " + v + " is not " + expected);
+    private ParamException wrongType(String key, Object v, String expected) {
+        return new ParamException(owner, key, v, "is not " + expected);
     }
 
     /** The integer {@code key}. */
@@ -63,7 +63,7 @@ public record Params(String owner, Map<String, Object> values) {
     public int getInt(String key, int min) {
         int v = getInt(key);
         if (v < min) {
-            throw new IllegalArgumentException(owner + ": parameter '" + key + "' = " + v + " must be >= " + min);
+            throw new ParamException(owner, key, v, "must be >= " + min);
         }
         return v;
     }

@@ -5,8 +5,11 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.github.gdln.api.ParamException;
+import io.github.gdln.cli.run.RunExecutor;
 import io.github.gdln.core.InitSpec;
 import io.github.gdln.core.Registry;
+import io.github.gdln.core.Simulation;
 import io.github.gdln.core.train.EngineChoice;
 import io.github.gdln.core.train.TrainerSettings;
 import java.util.ArrayList;
@@ -21,7 +24,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Validates a composed configuration and binds it to a {@link RunConfig}. Every problem is collected (unknown keys
  * with the nearest valid key, wrong types, out-of-range values, unknown component names) and thrown together as
- * {@link ConfigProblems}, each naming the key, the value and its origin.
+ * {@link ConfigProblems}, each naming the key, the value and its origin. Then the components are set up dry
+ * ({@link Simulation#check}: parameters, and how task, architecture and gating fit, without loading a dataset or
+ * allocating a network), so that what would fail when the run starts fails here, before anything is written.
  */
 public final class Binder {
     /** Trainer methods as written in configurations. */
@@ -95,9 +100,41 @@ public final class Binder {
         if (!problems.isEmpty()) {
             throw new ConfigProblems(problems);
         }
-        return new RunConfig(experiment, task, gating, model, trainer, control,
+        RunConfig bound = new RunConfig(experiment, task, gating, model, trainer, control,
                 new RunConfig.Engine(engine, evalTrain, evalTest, encoderWindow), new InitSpec(scheme, scale), seed,
                 precision.equals("float") ? DataType.FLOAT : DataType.DOUBLE, config);
+        Simulation.check(composer.registry(), RunExecutor.setup(bound)).ifPresent(f -> {
+            throw new ConfigProblems(problem(f));
+        });
+        return bound;
+    }
+
+    /**
+     * A component that cannot be set up with its parameters, as a problem at the parameter's key when the
+     * component named it, else at the component's name.
+     */
+    private Problem problem(Simulation.Fault fault) {
+        String group = Composer.GROUPS.entrySet().stream().filter(g -> g.getValue() == fault.component())
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        if (fault.cause() instanceof ParamException p) {
+            String key = group + "." + p.key();
+            ConfigValue v = valueAt(key);
+            return v != null ? new Problem(key, v.render(), Origins.describe(v.origin()), p.reason(), "")
+                    : new Problem(key, p.value() == null ? "" : String.valueOf(p.value()), "", p.reason(), "");
+        }
+        ConfigValue name = valueAt(group + ".name");
+        String why = fault.cause().getMessage() == null ? fault.cause().toString() : fault.cause().getMessage();
+        return new Problem(group + ".name", name == null ? "" : name.render(),
+                name == null ? "" : Origins.describe(name.origin()),
+                "cannot be set up with these parameters: " + why, "");
+    }
+
+    private ConfigValue valueAt(String key) {
+        try {
+            return config.hasPath(key) ? config.getValue(key) : null;
+        } catch (ConfigException e) {
+            return null;
+        }
     }
 
     private void checkKeys(Set<String> valid) {

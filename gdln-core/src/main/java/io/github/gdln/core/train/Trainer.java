@@ -93,6 +93,11 @@ public final class Trainer {
         private final BoundTask task;
         private final long rootSeed;
         private final java.util.function.DoubleFunction<Trajectory.Point> measure;
+        private final Measurer measurer;
+        /** Full-batch sample backprop: a measurement's forward pass also gives the next step's gradient. */
+        private final boolean fused;
+        /** Whether {@code grad} holds the full-batch gradient at the current weights (from the last measurement). */
+        private boolean gradientReady;
         private final Objective objective;
         private final StatisticsObjective statistics;
         private final INDArray velocity;
@@ -105,7 +110,7 @@ public final class Trainer {
             this.task = task;
             this.rootSeed = rootSeed;
             Propagator propagator = new Propagator(task, net.dataType());
-            Measurer measurer = new Measurer(task, propagator, settings.trackedEdges(), settings.singularValues());
+            measurer = new Measurer(task, propagator, settings.trackedEdges(), settings.singularValues());
             statistics = settings.gradient() == TrainerSettings.Gradient.STATISTICS ? StatisticsObjective.of(task)
                     : null;
             measure = statistics == null
@@ -116,6 +121,7 @@ public final class Trainer {
                     : (samples, g) -> statistics.objective(net, g);
             velocity = net.newGradient();
             grad = net.newGradient();
+            fused = statistics == null && settings.method() == TrainerSettings.Method.FULL_BATCH;
         }
 
         /** Epochs trained. */
@@ -142,6 +148,7 @@ public final class Trainer {
                 velocity.assign(momentum);
             }
             flow = null;
+            gradientReady = false;
         }
 
         /** Trains one more epoch. */
@@ -153,13 +160,21 @@ public final class Trainer {
                 }
                 flow.advance(epoch - 1, epoch);
             } else {
-                runEpoch(net, task, objective, velocity, grad, rootSeed, epoch);
+                runEpoch(net, task, gradientReady ? null : objective, velocity, grad, rootSeed, epoch);
             }
+            gradientReady = false;
         }
 
         /** Measures the network now. @throws DivergenceException when the loss is not finite */
         public Trajectory.Point measure() {
-            Trajectory.Point p = measure.apply(epoch);
+            Trajectory.Point p;
+            if (fused && epoch < settings.epochs()) {
+                grad.assign(0);
+                p = measurer.measure(net, epoch, grad);
+                gradientReady = true;
+            } else {
+                p = measure.apply(epoch);
+            }
             if (!Double.isFinite(p.loss())) {
                 throw new DivergenceException("training diverged: the loss is " + p.loss() + " at epoch " + p.epoch()
                         + "; lower the learning rate or the initialisation scale");
@@ -173,6 +188,10 @@ public final class Trainer {
         listener.measured(p);
     }
 
+    /**
+     * One epoch of updates. {@code propagator} null: full batch, and {@code grad} already holds the gradient at the
+     * current weights (from the last measurement).
+     */
     private void runEpoch(GatedNetwork net, BoundTask task, Objective propagator, INDArray velocity, INDArray grad,
                           long rootSeed, int epoch) {
         int n = task.data().sampleCount();
@@ -183,12 +202,14 @@ public final class Trainer {
             batch = Math.min(settings.batchSize(), n);
         }
         for (int start = 0; start < n; start += batch) {
-            int[] samples = java.util.Arrays.copyOfRange(order, start, Math.min(n, start + batch));
-            grad.assign(0);
-            double loss = propagator.value(samples, grad);
-            if (!Double.isFinite(loss)) {
-                throw new DivergenceException("training diverged: the loss is " + loss + " in epoch " + epoch
-                        + "; lower the learning rate or the initialisation scale");
+            if (propagator != null) {
+                int[] samples = java.util.Arrays.copyOfRange(order, start, Math.min(n, start + batch));
+                grad.assign(0);
+                double loss = propagator.value(samples, grad);
+                if (!Double.isFinite(loss)) {
+                    throw new DivergenceException("training diverged: the loss is " + loss + " in epoch " + epoch
+                            + "; lower the learning rate or the initialisation scale");
+                }
             }
             if (settings.momentum() > 0) {
                 velocity.muli(settings.momentum()).addi(grad);
