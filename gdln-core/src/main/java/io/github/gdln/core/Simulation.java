@@ -1,10 +1,7 @@
 package io.github.gdln.core;
 
-import io.github.gdln.api.Architecture;
 import io.github.gdln.api.GatingScheme;
 import io.github.gdln.api.Graph;
-import io.github.gdln.api.Params;
-import io.github.gdln.api.Task;
 import io.github.gdln.api.TaskData;
 import io.github.gdln.core.Registry.Kind;
 import io.github.gdln.core.engine.BoundTask;
@@ -61,20 +58,62 @@ public final class Simulation {
 
     /** Loads, compiles, binds and initialises everything {@code setup} names. */
     public static Simulation prepare(Registry registry, Setup setup) {
-        Architecture arch = registry.architecture(setup.architecture());
-        Task task = registry.task(setup.task());
-        GatingScheme gating = registry.gating(setup.gating());
-        Params archParams = registry.params(Kind.ARCHITECTURE, setup.architecture(), setup.architectureParams());
-        Params taskParams = registry.params(Kind.TASK, setup.task(), setup.taskParams());
-        Params gatingParams = registry.params(Kind.GATING, setup.gating(), setup.gatingParams());
-        TaskData data = task.load(taskParams, Seeds.derive(setup.seed(), Seeds.TASK));
-        Graph spec = arch.build(archParams, data);
-        CompiledGraph graph = new CompiledGraph(spec);
-        GatingScheme.Gating bound = gating.bind(gatingParams, spec, data, Seeds.derive(setup.seed(), Seeds.GATING));
-        BoundTask boundTask = new BoundTask(graph, data, bound);
-        GatedNetwork net = new GatedNetwork(graph, setup.dataType());
-        setup.init().apply(net, boundTask, Seeds.stream(setup.seed(), Seeds.INIT));
-        return new Simulation(setup, graph, boundTask, net);
+        Bound b = bind(registry, setup);
+        GatedNetwork net = new GatedNetwork(b.graph(), setup.dataType());
+        setup.init().apply(net, b.task(), Seeds.stream(setup.seed(), Seeds.INIT));
+        return new Simulation(setup, b.graph(), b.task(), net);
+    }
+
+    /**
+     * Checks that {@code setup} can be prepared (the task loads, the graph compiles, the gating binds to them)
+     * without allocating or initialising the network: a configuration check before anything runs.
+     *
+     * @throws SetupException naming the component group that failed and why
+     */
+    public static void check(Registry registry, Setup setup) {
+        bind(registry, setup);
+    }
+
+    private record Bound(CompiledGraph graph, BoundTask task) {
+    }
+
+    private static Bound bind(Registry registry, Setup setup) {
+        TaskData data = stage("task", () -> registry.task(setup.task()).load(
+                registry.params(Kind.TASK, setup.task(), setup.taskParams()), Seeds.derive(setup.seed(), Seeds.TASK)));
+        Graph spec = stage("model", () -> registry.architecture(setup.architecture()).build(
+                registry.params(Kind.ARCHITECTURE, setup.architecture(), setup.architectureParams()), data));
+        CompiledGraph graph = stage("model", () -> new CompiledGraph(spec));
+        GatingScheme.Gating bound = stage("gating", () -> registry.gating(setup.gating()).bind(
+                registry.params(Kind.GATING, setup.gating(), setup.gatingParams()), spec, data,
+                Seeds.derive(setup.seed(), Seeds.GATING)));
+        BoundTask boundTask = stage("gating", () -> new BoundTask(graph, data, bound));
+        return new Bound(graph, boundTask);
+    }
+
+    private static <T> T stage(String group, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (SetupException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new SetupException(group, e);
+        }
+    }
+
+    /** A setup that cannot be prepared: the component group at fault ({@code task}, {@code model}, {@code gating}). */
+    public static final class SetupException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String group;
+
+        SetupException(String group, IllegalArgumentException cause) {
+            super(cause.getMessage(), cause);
+            this.group = group;
+        }
+
+        /** {@code task}, {@code model} or {@code gating}. */
+        public String group() {
+            return group;
+        }
     }
 
     /** Trains the network in place and returns what was measured. */

@@ -2,11 +2,15 @@ package io.github.gdln.cli.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.github.gdln.api.Params;
 import io.github.gdln.core.InitSpec;
 import io.github.gdln.core.Registry;
+import io.github.gdln.core.Simulation;
 import io.github.gdln.core.train.TrainerSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,9 +104,34 @@ public final class Binder {
                 throw new ConfigProblems(problems);
             }
         }
-        return new RunConfig(experiment, task, gating, model, trainer, control,
+        RunConfig bound = new RunConfig(experiment, task, gating, model, trainer, control,
                 new RunConfig.Engine(engine, evalTrain, evalTest), new InitSpec(scheme, scale), seed,
                 precision.equals("float") ? DataType.FLOAT : DataType.DOUBLE, config);
+        checkDataDefined(bound);
+        return bound;
+    }
+
+    /**
+     * Components written as data ({@code model = graph}, {@code gating = table}, {@code task = table}) are checked
+     * here, before anything runs: the task is loaded, the graph compiled and the gating bound, and the first error
+     * (naming the file and line of the bad node, edge, context or array) becomes a problem of its group.
+     */
+    private void checkDataDefined(RunConfig c) {
+        boolean dataDefined = c.model().name().equals("graph") || c.gating().name().equals("table")
+                || c.task().name().equals("table");
+        if (!dataDefined) {
+            return;
+        }
+        try {
+            Simulation.check(composer.registry(), io.github.gdln.cli.run.RunExecutor.setup(c));
+        } catch (Simulation.SetupException e) {
+            RunConfig.Component at = switch (e.group()) {
+                case "task" -> c.task();
+                case "gating" -> c.gating();
+                default -> c.model();
+            };
+            throw new ConfigProblems(new Problem(e.group(), at.name(), "", e.getMessage(), ""));
+        }
     }
 
     private void checkKeys(Set<String> valid) {
@@ -172,8 +201,32 @@ public final class Binder {
                 }
             }
         }
-        params.putAll(block.root().unwrapped());
+        for (Map.Entry<String, ConfigValue> e : block.root().entrySet()) {
+            params.put(e.getKey(), bound(group + "." + e.getKey(), e.getValue()));
+        }
         return new RunConfig.Component(group, name, params);
+    }
+
+    /**
+     * A configuration value as a parameter value: objects, also inside lists, become {@link Params} that keep their
+     * dotted path and {@code file:line}, so a component's error can say where a bad node or array was written.
+     */
+    static Object bound(String path, ConfigValue value) {
+        if (value instanceof ConfigObject object) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+                values.put(e.getKey(), bound(path + "." + e.getKey(), e.getValue()));
+            }
+            return new Params(path, values, Origins.describe(object.origin()));
+        }
+        if (value instanceof ConfigList list && list.stream().anyMatch(ConfigObject.class::isInstance)) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                out.add(bound(path + "[" + i + "]", list.get(i)));
+            }
+            return out;
+        }
+        return value.unwrapped();
     }
 
     /** Null when {@code value} has the type of {@code def}, else the expected type in words. */
