@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.github.gdln.api.Params;
 import io.github.gdln.core.InitSpec;
@@ -40,8 +41,53 @@ public final class Binder {
 
     private Binder(Composer composer, Composer.Composed composed) {
         this.composer = composer;
-        this.config = composed.config();
+        this.config = absoluteFiles(composed.config());
         this.added = composed.addedKeys();
+    }
+
+    /**
+     * {@code config} with every relative {@code file = NAME} inside a component's list of blocks (e.g. the arrays of
+     * {@code task = table}) resolved against the folder of the configuration file that wrote it, so a data file
+     * sits next to its experiment and the run folder's {@code config.conf} (resume, repeat) still finds it.
+     */
+    static Config absoluteFiles(Config config) {
+        Config out = config;
+        for (String group : Composer.GROUPS.keySet()) {
+            if (!config.hasPath(group) || config.getValue(group).valueType() != ConfigValueType.OBJECT) {
+                continue;
+            }
+            for (Map.Entry<String, ConfigValue> e : config.getObject(group).entrySet()) {
+                if (!(e.getValue() instanceof ConfigList list)) {
+                    continue;
+                }
+                List<ConfigValue> items = new ArrayList<>();
+                boolean changed = false;
+                for (ConfigValue item : list) {
+                    ConfigValue fixed = item instanceof ConfigObject o ? absoluteFile(o) : item;
+                    changed |= fixed != item;
+                    items.add(fixed);
+                }
+                if (changed) {
+                    out = out.withValue(group + "." + ConfigUtil.quoteString(e.getKey()),
+                            ConfigValueFactory.fromIterable(items, list.origin().description()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ConfigValue absoluteFile(ConfigObject block) {
+        ConfigValue file = block.get("file");
+        if (file == null || file.valueType() != ConfigValueType.STRING || file.origin().filename() == null) {
+            return block;
+        }
+        java.nio.file.Path name = java.nio.file.Path.of((String) file.unwrapped());
+        java.nio.file.Path dir = java.nio.file.Path.of(file.origin().filename()).toAbsolutePath().getParent();
+        if (name.isAbsolute() || dir == null) {
+            return block;
+        }
+        return block.withValue("file", ConfigValueFactory.fromAnyRef(dir.resolve(name).normalize().toString(),
+                file.origin().description()));
     }
 
     /** Validates and binds; throws {@link ConfigProblems} listing every problem. */

@@ -8,7 +8,6 @@ import io.github.gdln.api.Task;
 import io.github.gdln.api.TaskData;
 import io.github.gdln.core.tasks.InMemoryTaskData;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +35,9 @@ import java.util.Set;
  *   mean-over-contexts = false         # sum (false) or average (true) over the trained contexts
  * }
  * </pre>
- * Relative file names are resolved against the folder of the configuration file that names them. Every array must
- * have the same number of rows (samples); every error names the array's key and the file and line it was written at.
+ * A relative file name is relative to the working directory here; the command line first makes it relative to the
+ * configuration file that names it. Every array must have the same number of rows (samples); every error names the
+ * array's key and the file and line it was written at.
  */
 public final class TableTask implements Task {
     /** Loss names as written in configurations. */
@@ -116,7 +116,7 @@ public final class TableTask implements Task {
                     + "\"data.npy\" (or .csv)");
         }
         if (a.has("file")) {
-            Path file = resolve(a.getString("file"), a.origin());
+            Path file = Path.of(a.getString("file"));
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             try {
                 if (name.endsWith(".npy")) {
@@ -160,20 +160,6 @@ public final class TableTask implements Task {
             }
         }
         return out;
-    }
-
-    /** {@code name} against the folder of the configuration file {@code origin} ({@code file:line}) names. */
-    static Path resolve(String name, String origin) {
-        Path p = Path.of(name);
-        if (p.isAbsolute()) {
-            return p;
-        }
-        Path conf = Path.of(origin.replaceFirst(":\\d+$", ""));
-        if (!origin.isEmpty() && Files.isRegularFile(conf)) {
-            Path dir = conf.toAbsolutePath().getParent();
-            return dir == null ? p : dir.resolve(p).normalize();
-        }
-        return p;
     }
 
     private static void checkOneHot(Params p, String node, double[][] y) {
