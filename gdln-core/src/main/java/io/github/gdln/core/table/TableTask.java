@@ -66,8 +66,9 @@ public final class TableTask implements Task {
         }
         Loss loss = new Loss(kind, p.getDouble("loss-scale"), p.getBoolean("mean-over-contexts"));
         Rows rows = new Rows();
-        Map<String, double[][]> inputs = nodeArrays(p, "inputs", rows);
-        Map<String, double[][]> targets = nodeArrays(p, "targets", rows);
+        Map<String, double[][]> inputs = nodeArrays(p, "inputs", rows, false);
+        Map<String, double[][]> targets = nodeArrays(p, "targets", rows,
+                kind == LossKind.SOFTMAX_CROSS_ENTROPY);
         Map<String, double[][]> annotations = new LinkedHashMap<>();
         for (Params a : p.getParamsList("annotations")) {
             a.requireOnly(List.of("name", "values", "file"));
@@ -82,14 +83,14 @@ public final class TableTask implements Task {
             throw new IllegalArgumentException(p.where() + ": needs at least one input array and one target "
                     + "array; it has " + inputs.size() + " and " + targets.size());
         }
-        if (kind == LossKind.SOFTMAX_CROSS_ENTROPY) {
-            targets.forEach((node, y) -> checkOneHot(p, node, y));
-        }
         return new Data(inputs, targets, annotations, contexts(p), loss);
     }
 
-    /** The arrays of {@code key} ({@code inputs} or {@code targets}) by node name. */
-    private static Map<String, double[][]> nodeArrays(Params p, String key, Rows rows) {
+    /**
+     * The arrays of {@code key} ({@code inputs} or {@code targets}) by node name; with {@code probabilities}, each
+     * row must be a probability row (one-hot targets of softmax cross-entropy).
+     */
+    private static Map<String, double[][]> nodeArrays(Params p, String key, Rows rows, boolean probabilities) {
         Map<String, double[][]> out = new LinkedHashMap<>();
         for (Params a : p.getParamsList(key)) {
             a.requireOnly(List.of("node", "nodes", "values", "file"));
@@ -99,6 +100,9 @@ public final class TableTask implements Task {
             }
             nodes = a.has("node") ? List.of(a.getString("node")) : a.getStringList("nodes");
             double[][] values = rows.check(a, array(a));
+            if (probabilities) {
+                checkProbabilities(a, values);
+            }
             for (String node : nodes) {
                 if (out.put(node, values) != null) {
                     throw new IllegalArgumentException(a.where() + ": node '" + node + "' has a second array in "
@@ -162,19 +166,15 @@ public final class TableTask implements Task {
         return out;
     }
 
-    private static void checkOneHot(Params p, String node, double[][] y) {
+    private static void checkProbabilities(Params a, double[][] y) {
         for (int r = 0; r < y.length; r++) {
             double sum = 0;
             for (double v : y[r]) {
-                if (v < 0) {
-                    sum = Double.NaN;
-                    break;
-                }
-                sum += v;
+                sum += v >= 0 ? v : Double.NaN;
             }
             if (!(Math.abs(sum - 1) < 1e-9)) {
-                throw new IllegalArgumentException(p.where() + ": target of node '" + node + "' row " + r
-                        + " is not a probability row (one-hot), as softmax-cross-entropy needs");
+                throw new IllegalArgumentException(a.where() + ": row " + r + " is not a probability row (e.g. "
+                        + "one-hot), as the targets of softmax-cross-entropy must be");
             }
         }
     }
