@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The paper's CIFAR-10 sweep (THEORY.md 4.1, the reference's scripts/cifar10.sh): rotated CIFAR-10 routing at M = 40,
+# The paper's CIFAR-10 sweep (docs/theory.md §4.1, the reference's scripts/cifar10.sh): rotated CIFAR-10 routing at M = 40,
 # K = 5..35 (K/M = 12.5%..87.5%) x Xavier gain (init.scale) x seed, 1000 epochs, through gdln's multirun on the fused
 # k-path engine. The cifar-transfer plugin ships with gdln (scripts/gdln builds it); CIFAR-10 itself: see
 # gdln-plugins/cifar-transfer/README.md ($GDLN_DATA/cifar10 or task.data-dir=DIR). The reference trains on ResNet-20

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The paper's MNIST sweeps (THEORY.md 4.1, Table 1; the reference's scripts/mnist.sh and issue 25) through gdln's
+# The paper's MNIST sweeps (docs/theory.md §4.1, Table 1; the reference's scripts/mnist.sh and issue 25) through gdln's
 # multirun: K/M x Xavier gain (init.scale) x hidden width x seed, 1000 epochs, SGD lr 1e-4, momentum 0.9, batch 8 per
 # task, on the fused k-path engine. The mnist-routing plugin ships with gdln (scripts/gdln builds it); the data:
 # scripts/fetch-data mnist. Long: run on a big machine. Extra overrides after the script's name apply to every point:

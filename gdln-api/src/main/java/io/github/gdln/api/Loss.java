@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * How a task's loss is normalised. Per context, the loss is the mean over base samples of the per-sample loss,
  * summed over the output nodes whose gate is open; squared error is multiplied by {@code scale}
- * (½ for THEORY's ½||y − h||², 1/n_out for a mean over entries). The training objective then sums
+ * (½ for the ½||y − h||² of docs/theory.md §1.2, 1/n_out for a mean over entries). The training objective then sums
  * ({@code meanOverContexts == false}) or averages ({@code true}) the per-context losses over the trained contexts.
  *
  * @param kind             squared error or softmax cross-entropy
@@ -20,7 +20,7 @@ public record Loss(LossKind kind, double scale, boolean meanOverContexts) {
         }
     }
 
-    /** THEORY.md 1.2: ½ Σ_out ||y − h||², summed over contexts. */
+    /** docs/theory.md §1.2: ½ Σ_out ||y − h||², summed over contexts. */
     public static Loss halfSquaredError() {
         return new Loss(LossKind.SQUARED_ERROR, 0.5, false);
     }

@@ -4,9 +4,9 @@ import java.util.Optional;
 
 /**
  * Optional view of a {@link TaskData} whose contexts are the routes (input domain i, output domain j) of a k-path
- * classification task (THEORY.md 4.1): every base sample is seen through M input transforms and its class relabeled
- * by M output relabelings. A trainer that recognises this view ({@code data instanceof RoutingData}) can run a fused
- * k-path step on float batches instead of the generic engine; the generic {@link TaskData} methods of the same
+ * classification task (docs/theory.md §4.1): every base sample is seen through M input transforms and its class
+ * relabeled by M output relabelings. A trainer that recognises this view ({@code data instanceof RoutingData}) can run
+ * a fused k-path step on float batches instead of the generic engine; the generic {@link TaskData} methods of the same
  * object describe exactly the same data (node {@code in<i>} is input domain i, node {@code out<j>} output domain j).
  *
  * <p>Sample indices are the base sample indices of the {@link TaskData}. Buffers are row-major,

@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
                 PlotCommand.class, ReproduceCommand.class, ResumeCommand.class,
                 AutoComplete.GenerateCompletion.class},
         footer = {"", "Examples:",
-                "  gdln run routing-toy                          the routing network of THEORY 3.2",
+                "  gdln run routing-toy                          the routing network of docs/theory.md §3.2",
                 "  gdln run routing-toy gating.K=2 seed=3        with overrides",
                 "  gdln run -m routing-toy gating.K=1,2,4 seed=1,2   a sweep over 6 points",
                 "  gdln config routing-toy trainer.epochs=50     the resolved config and each value's origin",

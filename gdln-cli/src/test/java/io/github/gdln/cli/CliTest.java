@@ -196,7 +196,7 @@ class CliTest {
         assertThat(gdln("resume", folder.toString()).out()).contains("already complete");
     }
 
-    /** THEORY 1.3: full-batch training from the path statistics follows the sample-based run (float64, 1e-9). */
+    /** docs/theory.md §1.4: full-batch training from the path statistics follows the sample run (float64, 1e-9). */
     @Test
     void statisticsGradientGivesTheSampleRunsLosses() throws IOException {
         Path samples = tmp.resolve("samples");

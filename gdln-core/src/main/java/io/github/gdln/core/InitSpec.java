@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 
 /**
  * The initialisation of a run: {@code gaussian} (std = scale), {@code orthogonal} (every singular value = scale),
- * {@code xavier} (uniform, gain = scale), {@code zero}, or {@code aligned} (the decoupled start of THEORY.md 2.1
+ * {@code xavier} (uniform, gain = scale), {@code zero}, or {@code aligned} (the decoupled start of docs/theory.md §2.1
  * with b0 = scale).
  *
  * @param scheme the scheme's name

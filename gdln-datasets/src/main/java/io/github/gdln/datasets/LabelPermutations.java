@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Permutations of the class labels 0..n-1: the output domains of THEORY.md 4.1.
+ * Permutations of the class labels 0..n-1: the output domains of docs/theory.md §4.1.
  *
  * <p>A permutation is returned as the sequence {@code perm} ({@code perm[k]} is its k-th element, as a tuple of
  * {@code itertools.permutations}). The paper's relabeling gives class {@code c} the new label "index of c in the

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 
 /**
  * A fixed permutation of the features of an input row: {@code out[k] = in[source(k)]}. It is the input domain
- * {@code permute_input} of THEORY.md 4.1 (one permutation per input domain).
+ * {@code permute_input} of docs/theory.md §4.1 (one permutation per input domain).
  *
  * <p>Written as a matrix, {@code x' = P x} with {@code P[k][source(k)] = 1}. A permutation matrix is orthogonal
  * ({@code P^T P = I}), so an encoder {@code W} (hidden x features) trained on permuted inputs computes

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * Rotation of rows x cols images (channels planes, channel-major as in {@link ImageDataset}) about the image centre
- * by a fixed angle, with zero fill outside the source image: the input domain {@code rotate_input} of THEORY.md 4.1.
+ * by a fixed angle, with zero fill outside the source image: the input domain {@code rotate_input} of docs/theory.md
+ * §4.1.
  *
  * <p>Direction: a positive angle turns the image <b>counter-clockwise</b> as it is displayed (row 0 at the top), as
  * torchvision's {@code rotate}. For 90 degrees on a square n x n image, {@code out[r][c] = in[c][n-1-r]}. The centre
@@ -71,7 +72,7 @@ public final class Rotation {
     }
 
     /**
-     * The rotation of input domain {@code i} of {@code m}: {@code 270 * i / m} degrees (THEORY.md 4.1), bilinear.
+     * The rotation of input domain {@code i} of {@code m}: {@code 270 * i / m} degrees (docs/theory.md §4.1), bilinear.
      *
      * @throws IllegalArgumentException unless 0 &lt;= i &lt; m
      */

@@ -1,5 +1,5 @@
 /**
- * Dataset readers and input/label transforms for the naturalistic gdln experiments (THEORY.md section 4).
+ * Dataset readers and input/label transforms for the naturalistic gdln experiments (docs/theory.md §4).
  *
  * <ul>
  *   <li>{@link io.github.gdln.datasets.IdxReader}: MNIST and Fashion-MNIST IDX files (plain or gzip).</li>

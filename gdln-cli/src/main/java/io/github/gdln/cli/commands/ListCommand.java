@@ -66,7 +66,7 @@ public final class ListCommand implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             for (String s : Binder.INITS) {
                 rows.add(new String[] {"  " + s, "built-in", switch (s) {
-                    case "aligned" -> "decoupled start of THEORY 2.1, every mode at b0 = init.scale";
+                    case "aligned" -> "decoupled start of docs/theory.md §2.1, every mode at b0 = init.scale";
                     case "orthogonal" -> "random orthogonal, every singular value = init.scale";
                     case "gaussian" -> "i.i.d. normal, std = init.scale";
                     case "xavier" -> "uniform Xavier/Glorot, gain = init.scale";

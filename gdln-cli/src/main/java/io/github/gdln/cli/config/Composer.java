@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Composes one run's configuration from layers, each a {@code withFallback} of the next (DESIGN.md 4-5):
+ * Composes one run's configuration from layers, each a {@code withFallback} of the next (docs/design.md,
+ * "Configuration layers"):
  * <ol>
  *   <li>{@code key=value} overrides from the command line (highest);</li>
  *   <li>the user's file ({@code --config FILE});</li>

@@ -24,7 +24,7 @@ import org.knowm.xchart.XYChart;
  *   <li>{@code accuracy}: accuracy on trained and untrained pathways (classification tasks);</li>
  *   <li>{@code gates}: the trained-pathway matrix (input domain x output domain) of routing tasks;</li>
  *   <li>{@code rsa} and {@code outputs}: the representation-similarity grid and the output grid of the routing
- *       network (THEORY 3.2), from the final weights.</li>
+ *       network (docs/theory.md §3.2), from the final weights.</li>
  * </ul>
  * Everything but the grids is drawn from the folder's files, so {@code gdln plot} redraws it.
  */

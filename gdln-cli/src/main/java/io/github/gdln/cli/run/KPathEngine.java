@@ -29,8 +29,8 @@ import java.util.OptionalDouble;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * The {@code kpath} trainer engine: a k-path routing task (THEORY.md 4.1) trained with gdln-core's fused k-path step
- * ({@link KPathRun} on {@code KPathModel}) instead of the generic engine, inside the same run-folder machinery
+ * The {@code kpath} trainer engine: a k-path routing task (docs/theory.md §4.1) trained with gdln-core's fused k-path
+ * step ({@link KPathRun} on {@code KPathModel}) instead of the generic engine, inside the same run-folder machinery
  * (metrics, summary, plots, progress, checkpoints, resume, divergence).
  *
  * <p><b>When it fits.</b> The k-path model is: one encoder per input domain (D -> H), one shared H x H layer, one

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The automatic neural race reduction of gdln-core ({@link NeuralRaceReduction}, THEORY.md 2.1-2.2) as the run's
+ * The automatic neural race reduction of gdln-core ({@link NeuralRaceReduction}, docs/theory.md §2.1-§2.2) as the run's
  * overlay: for any architecture, gating and task whose assessment passes (squared error, shared singular vectors,
  * whitened or shared Σx, aligned start) the reduced system is derived from the graph and the gates and
  * {@link ReducedSystem#predict} gives what the trainer records (full-batch descent: the exact Euler map; gradient
@@ -94,7 +94,7 @@ final class RaceReduction implements TheoryOverlay {
                 }
             }
         }
-        return Optional.of(new Prediction("neural race reduction (THEORY 2.2), " + r.scalarEdges().size()
+        return Optional.of(new Prediction("neural race reduction (docs/theory.md §2.2), " + r.scalarEdges().size()
                 + " scalar edges, " + r.scalarPaths().size() + " mode paths", epochs, loss, trained, untrained, sv,
                 fixedPoints(r, s)));
     }

@@ -15,7 +15,7 @@ public interface TheoryOverlay {
     /**
      * A prediction.
      *
-     * @param name          what produced it, e.g. {@code neural race reduction (THEORY 2.2)}
+     * @param name          what produced it, e.g. {@code neural race reduction (docs/theory.md §2.2)}
      * @param epochs        the time axis in epochs
      * @param loss          predicted training loss per epoch
      * @param trainedLoss   predicted mean loss per trained context (NaN where unknown)

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * One input node {@code x}, B parallel hidden branches {@code b0..} and one output node {@code y}: a one-hidden-layer
- * network whose hidden units are grouped into separately gated branches, as in the XOR example of THEORY.md 3.1
+ * network whose hidden units are grouped into separately gated branches, as in the XOR example of docs/theory.md §3.1
  * (a ReLU network with frozen gating). Edges {@code in<k>: x -> b<k>} and {@code out<k>: b<k> -> y}.
  *
  * <p>The widths of {@code x} and {@code y} follow from the task's data. Parameters: {@code branches} (B),

@@ -10,7 +10,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
 
 /**
- * The aligned ("decoupled") start of THEORY.md 2.1 (assumption 2): W_e(0) = R_t(e) B_e R_s(e)ᵀ with B_e diagonal
+ * The aligned ("decoupled") start of docs/theory.md §2.1 (assumption 2): W_e(0) = R_t(e) B_e R_s(e)ᵀ with B_e diagonal
  * (b0 on every diagonal entry), R_v = V_v on input nodes, R_v = U_v on output nodes (the singular vectors of the
  * task's input-output correlations) and a random orthogonal R_v, shared by every edge touching v, on hidden nodes.
  *

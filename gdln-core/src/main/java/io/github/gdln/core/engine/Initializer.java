@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 
 /**
  * Random weight initialisation of a whole network from the {@code init} stream, edge by edge in the compiled order.
- * The aligned ("decoupled") start of THEORY.md 2.1 needs the task's statistics and lives in
+ * The aligned ("decoupled") start of docs/theory.md §2.1 needs the task's statistics and lives in
  * {@link AlignedInitializer}.
  */
 public sealed interface Initializer permits Initializer.Gaussian, Initializer.Orthogonal, Initializer.Xavier,

@@ -14,7 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Exact forward and backward propagation of a gated network over a batch of base samples and a set of contexts.
  *
- * <p>Forward (THEORY.md 1.1): h_v = g_v x_v on inputs, h_v = g_v Σ_{e into v} g_e W_e h_s(e) elsewhere, with
+ * <p>Forward (docs/theory.md §1.1): h_v = g_v x_v on inputs, h_v = g_v Σ_{e into v} g_e W_e h_s(e) elsewhere, with
  * samples as rows: H_v = g_v ⊙ Σ_e g_e H_s(e) W_eᵀ. Backward is the transpose of every step: with D_v = ∂L/∂H_v,
  * ∂L/∂W_e += (g_e g_v ⊙ D_v)ᵀ H_s(e) and D_s(e) += (g_e g_v ⊙ D_v) W_e. Each shared unit of the {@link UnitPlan} is
  * computed once and its gradient accumulated from every consumer, so a step costs what the distinct activations

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The M x M matrices of trained (input domain, output domain) pairs of THEORY.md 3.2. Every mode but {@code mod}
+ * The M x M matrices of trained (input domain, output domain) pairs of docs/theory.md §3.2. Every mode but {@code mod}
  * and {@code fully_connected} is a circulant band with K ones in every row and column.
  */
 public final class TrainedPairs {

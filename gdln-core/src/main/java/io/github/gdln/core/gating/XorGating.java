@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Input-dependent gating of the XOR example (THEORY.md 3.1) on the {@code branches} architecture: the relaxation of
- * a ReLU layer whose units are frozen in the half-planes drawn on slides 16-17.
+ * Input-dependent gating of the XOR example (docs/theory.md §3.1) on the {@code branches} architecture: the relaxation
+ * of a ReLU layer whose units are frozen in half-planes (the "X" and "bar" gatings).
  * <ul>
  *   <li>{@code pattern = x}: four branches, branch k open only on sample k (units pointing at each data point);</li>
  *   <li>{@code pattern = bar}: two branches, branch 0 open on the samples with x1 &gt; 0, branch 1 on x1 &lt; 0.</li>

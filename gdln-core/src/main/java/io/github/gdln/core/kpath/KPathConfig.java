@@ -3,7 +3,7 @@ package io.github.gdln.core.kpath;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Sizes and hyper-parameters of a {@link KPathModel} (THEORY.md section 4.1).
+ * Sizes and hyper-parameters of a {@link KPathModel} (docs/theory.md §4.1).
  *
  * @param domains     M, the number of input domains and of output domains
  * @param inputDim    D, the input width (784 for MNIST)
@@ -46,7 +46,7 @@ public record KPathConfig(int domains, int inputDim, int hidden, int classes, in
         }
     }
 
-    /** The paper's MNIST setting (THEORY 4.1): D = 784, C = 10, batch 8, lr 1e-4, momentum 0.9, float32. */
+    /** The paper's MNIST setting (docs/theory.md §4.1): D = 784, C = 10, batch 8, lr 1e-4, momentum 0.9, float32. */
     public static KPathConfig mnist(int domains, int hidden, double gain, long seed) {
         return new KPathConfig(domains, 784, hidden, 10, 8, DataType.FLOAT, gain, 1e-4, 0.9, seed);
     }

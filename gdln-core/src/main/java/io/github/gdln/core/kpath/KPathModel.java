@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The k-path routing model of THEORY.md section 4.1 with a fused, allocation-free SGD-with-momentum step.
+ * The k-path routing model of docs/theory.md §4.1 with a fused, allocation-free SGD-with-momentum step.
  *
  * <p>Model: M input domains with encoders {@code E_i} (H x D, bias {@code b_i}), one shared hidden layer {@code W}
  * (H x H, bias {@code c}), M output domains with decoders {@code F_j} (C x H, bias {@code d_j}), all linear. Pathway

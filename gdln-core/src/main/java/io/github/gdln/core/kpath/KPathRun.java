@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A full k-path training (THEORY.md 4.1) of a {@link RoutingData} task with the fused {@link KPathModel} step:
+ * A full k-path training (docs/theory.md §4.1) of a {@link RoutingData} task with the fused {@link KPathModel} step:
  * epochs of SGD with momentum over shuffled batches of base images (each batch trains every trained pathway at
  * once), then per-epoch accuracy and loss on trained and on untrained pathways, on the training split and on the
  * test split.
@@ -112,7 +112,7 @@ public final class KPathRun {
             };
         }
 
-        /** The paper's setting (THEORY 4.1): batch 8, lr 1e-4, momentum 0.9, float32, full evaluation. */
+        /** The paper's setting (docs/theory.md §4.1): batch 8, lr 1e-4, momentum 0.9, float32, full evaluation. */
         public static Settings paper(int epochs, int hidden, double gain) {
             return new Settings(epochs, hidden, 8, gain, 1e-4, 0.9, DataType.FLOAT, 0, 0);
         }
@@ -209,8 +209,8 @@ public final class KPathRun {
     }
 
     /**
-     * The trained-pathway matrix of the routing gating scheme (THEORY 3.2 / 4.1) without binding it to a graph:
-     * {@code mode} K_plus_mod, plus_minus_mod, mod or fully_connected, columns permuted with the {@code gating}
+     * The trained-pathway matrix of the routing gating scheme (docs/theory.md §3.2, §4.1) without binding it to a
+     * graph: {@code mode} K_plus_mod, plus_minus_mod, mod or fully_connected, columns permuted with the {@code gating}
      * stream of {@code rootSeed} when {@code permute} (the reference's {@code K_plus_mod_permute}).
      */
     public static boolean[][] routingGate(String mode, int k, boolean permute, int m, long rootSeed) {

@@ -3,7 +3,7 @@ package io.github.gdln.core.kpath;
 import java.util.OptionalDouble;
 
 /**
- * Accuracy and mean loss on trained and on untrained pathways (THEORY 4.1 metrics
+ * Accuracy and mean loss on trained and on untrained pathways (docs/theory.md §4.1 metrics
  * {@code average_accuracy_for_selected_paths} / {@code ..._unselected_paths}). A group with no pathway (for example the
  * untrained group when K = M) is empty, never NaN.
  */

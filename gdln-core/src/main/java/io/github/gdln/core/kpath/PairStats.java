@@ -80,7 +80,7 @@ public final class PairStats {
 
     /**
      * Trained / untrained accuracy and loss, averaged over the pathways of each group (Σ(correct·G)/(ΣG·n) as in
-     * THEORY 4.1). A group with no pathway, or no samples at all, is empty.
+     * docs/theory.md §4.1). A group with no pathway, or no samples at all, is empty.
      */
     public Metrics metrics(boolean[][] gate) {
         int m = domains();

@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The routing toy of THEORY.md 3.2: M domains with the same hierarchical dataset, X = I₄ (four one-hot items) and
+ * The routing toy of docs/theory.md §3.2: M domains with the same hierarchical dataset, X = I₄ (four one-hot items) and
  * the 4 x 7 targets Y (one feature shared by all items, one per pair of items, one per item), whose correlation
  * YᵀX has singular values √185, √41, 3, 3. Contexts are all M² routes i -> j. The loss of a route is the mean over
  * the 4 x 7 entries of the squared error, and the objective sums it over trained routes (the reference's
- * per-pair {@code MSELoss(reduction='none').mean()}), so the loss starts at Σ s² = 244 for any K.
+ * per-pair {@code MSELoss(reduction='none').mean()}), so the loss at zero output is M K · 244 / 28: Σ s² = 244 for
+ * M = 7, K = 4.
  *
  * <p>Parameter: {@code domains} (M).
  */
@@ -37,7 +38,7 @@ public final class RoutingToyTask implements Task {
 
     @Override
     public String description() {
-        return "THEORY 3.2: M domains sharing a 4-item hierarchical dataset, routed by gating";
+        return "docs/theory.md §3.2: M domains sharing a 4-item hierarchical dataset, routed by gating";
     }
 
     @Override

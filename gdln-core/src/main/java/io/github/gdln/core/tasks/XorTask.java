@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * XOR (THEORY.md 3.1): the four points x ∈ {±1}², in the order (1,1), (−1,−1), (−1,1), (1,−1), with
+ * XOR (docs/theory.md §3.1): the four points x ∈ {±1}², in the order (1,1), (−1,−1), (−1,1), (1,−1), with
  * y = +1 when x1·x2 &gt; 0 and −1 otherwise ({@code labels = xor}), or y = x1 ({@code labels = x1}, the data of
- * slides 16-17). Loss ½ (y − h)² averaged over the points, so the error starts at 0.5. One context; the gating
+ * the "bar" gating). Loss ½ (y − h)² averaged over the points, so the error starts at 0.5. One context; the gating
  * scheme (e.g. {@code xor}) supplies the input-dependent gates.
  */
 public final class XorTask implements Task {
@@ -24,7 +24,7 @@ public final class XorTask implements Task {
 
     @Override
     public String description() {
-        return "THEORY 3.1: the four XOR points in {-1,1}^2 with labels x1*x2 (or x1)";
+        return "docs/theory.md §3.1: the four XOR points in {-1,1}^2 with labels x1*x2 (or x1)";
     }
 
     @Override

@@ -13,16 +13,16 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
- * The automatic neural race reduction (THEORY.md 2.1-2.2): from a bound task (graph, gates, data) and a network,
- * check the assumptions and derive the reduced system of scalar "mode" networks.
+ * The automatic neural race reduction (docs/theory.md §2.1-§2.2, §2.5): from a bound task (graph, gates, data) and a
+ * network, check the assumptions and derive the reduced system of scalar "mode" networks.
  *
  * <p><b>Bases.</b> Each input node v gets an orthonormal basis V_v: the eigenvectors of
  * Σ_p r_p Σ^yx(p)ᵀ Σ^yx(p) + Σ_{p, j} r_{jp} Σ^x(j,p)ᵀ Σ^x(j,p) over the paths starting at v (fixed generic weights
  * r, so that jointly diagonalisable statistics give their common eigenvectors), or a basis supplied by the user.
  * Every other node's modes are carried forward through the network: mode α of s(e) is mapped by W_e onto a mode of
- * t(e) (W_e f_α = b f_β), giving one scalar b_e^{α→β} per edge and mode (the diagonal B_e of THEORY 2.1 assumption 2,
- * generalised to a matching so that narrow branches can carry any mode, as in the XOR gating). Output bases are the
- * carried modes, completed.
+ * t(e) (W_e f_α = b f_β), giving one scalar b_e^{α→β} per edge and mode (the diagonal B_e of docs/theory.md §2.1
+ * assumption 2, generalised to a matching so that narrow branches can carry any mode, as in the XOR gating). Output
+ * bases are the carried modes, completed.
  *
  * <p><b>Checks</b> (each reported with its measured relative misalignment, see {@link ReductionAssessment}):
  * <ol>
@@ -38,8 +38,8 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  *       output mode (β_j(α') = β_p(α)), or a mode with itself on one path.</li>
  * </ol>
  * When they hold the weights stay W_e(t) = W_e(0) + Σ_k (b_k(t) − b_k(0)) f_{β_k} f_{α_k}ᵀ and the dynamics are
- * exactly THEORY 2.2: τ db_e^α/dt = Σ_{π∋(e,α)} Π_{e'≠e} b_{e'} [s(π) − Σ_{π'} u_{π'} d(π',π)], where π runs over
- * the scalar mode paths, s(π) = (U ᵀ Σ^yx(p) V)_{βα} and d(π',π) = (Vᵀ Σ^x(j,p) V)_{α'α} for π' ending on the same
+ * exactly docs/theory.md §2.2: τ db_e^α/dt = Σ_{π∋(e,α)} Π_{e'≠e} b_{e'} [s(π) − Σ_{π'} u_{π'} d(π',π)], where π runs
+ * over the scalar mode paths, s(π) = (U ᵀ Σ^yx(p) V)_{βα} and d(π',π) = (Vᵀ Σ^x(j,p) V)_{α'α} for π' ending on the same
  * output mode. Path-count factors (K/M², K/M in the routing toy) arise from the sums over paths and trained
  * contexts, not from formulas per example.
  */
@@ -185,9 +185,9 @@ public final class NeuralRaceReduction {
             inBasis[v] = complete(modes[v].subList(0, g.width(v)), g.width(v));
         }
         List<ReductionCheck> sigma = statisticsChecks(stats, inBasis, yxNorm, xNorm, tol);
-        // aligned start (THEORY 2.1 assumption 2): W_e maps the carried modes one to one, and the carried modes
-        // reach the output nodes as the statistics' own modes: with the Σ checks passing in the statistics' bases,
-        // whatever of Σyx / Σx falls off the pattern in the network-carried bases is the network's misalignment
+        // aligned start (docs/theory.md §2.1 assumption 2): W_e maps the carried modes one to one, and the carried
+        // modes reach the output nodes as the statistics' own modes: with the Σ checks passing in the statistics'
+        // bases, whatever of Σyx / Σx falls off the pattern in the network-carried bases is the network's misalignment
         double netYx = training.offYx() / yxNorm;
         double netX = training.offX() / xNorm;
         if (netYx > worst) {
@@ -215,9 +215,9 @@ public final class NeuralRaceReduction {
     }
 
     /**
-     * The Σ checks of THEORY 2.1 assumption 1 in bases derived from the statistics alone. Input node v: the basis
-     * V_v (statistics eigenvectors or the user's). Output node o: the images Σ^yx(p) v_α of the input modes of the
-     * paths ending at o, matched to an existing output mode when parallel (|cos| ≥ 1 − 1e-9) and added
+     * The Σ checks of docs/theory.md §2.1 assumption 1 in bases derived from the statistics alone. Input node v: the
+     * basis V_v (statistics eigenvectors or the user's). Output node o: the images Σ^yx(p) v_α of the input modes of
+     * the paths ending at o, matched to an existing output mode when parallel (|cos| ≥ 1 − 1e-9) and added
      * (Gram-Schmidt) otherwise, which pairs degenerate modes consistently (the SVD pairing u = Σ v / s), then
      * completed. Each mode α of path p thus gets at most one output mode β_p(α).
      * <ul>

@@ -3,7 +3,7 @@ package io.github.gdln.core.theory;
 import java.util.Arrays;
 
 /**
- * A path p = (e_1, ..., e_L) of THEORY.md 1.3: a chain of edges with t(e_l) = s(e_{l+1}) from the input node
+ * A path p = (e_1, ..., e_L) of docs/theory.md §1.3: a chain of edges with t(e_l) = s(e_{l+1}) from the input node
  * s(p) = s(e_1) to the output node t(p) = t(e_L). Its weight is W_p = W_{e_L} ⋯ W_{e_1}.
  *
  * @param index  position in {@link Paths#paths()}

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The path algebra of THEORY.md 1.3 evaluated with shared sub-path products, on flat row-major {@code double[]}
+ * The path algebra of docs/theory.md §1.3 evaluated with shared sub-path products, on flat row-major {@code double[]}
  * matrices (hand loops: the matrices of the path algebra are narrow, n × n_{s(p)}, and ND4J's per-call overhead
  * exceeds their arithmetic).
  *

@@ -3,7 +3,7 @@ package io.github.gdln.core.theory;
 import io.github.gdln.core.graph.CompiledGraph;
 
 /**
- * The gradient flow in path form (THEORY.md 1.3, slide 8):
+ * The gradient flow in path form (docs/theory.md §1.4):
  * τ dW_e/dt = Σ_{p∈𝒫(e)} W_{t̄(p,e)}ᵀ ℰ(p) W_{s̄(p,e)}ᵀ with the path error ℰ(p) = Σ^yx(p) − Σ_{j∈𝒯(p)} W_j Σ^x(j,p),
  * computed from {@link PathStatistics} alone, a second gradient independent of backpropagation. With the engine's
  * loss normalisation the objective's gradient is ∂L/∂W_e = −κ × this, κ = {@link PathStatistics#gradientFactor()}.

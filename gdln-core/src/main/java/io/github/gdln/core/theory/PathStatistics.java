@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The path statistics of THEORY.md 1.3, computed exactly in float64 from a task's base samples and contexts
+ * The path statistics of docs/theory.md §1.3, computed exactly in float64 from a task's base samples and contexts
  * without materialising samples x contexts:
  * <ul>
  *   <li>per context c: Σ^yx_c(p) = ⟨g_p y_{t(p)} x_{s(p)}ᵀ⟩ and Σ^x_c(j, p) = ⟨g_j x_{s(j)} x_{s(p)}ᵀ g_p⟩ for the
@@ -24,11 +24,12 @@ import java.util.Map;
  *
  * <p><b>Normalisation.</b> The engine's objective (gdln-api {@code Loss}) is
  * L = w Σ_{trained c} scale ⟨Σ_{o open} ||y_o − h_o||²⟩ with w = 1 or 1/#trained. With
- * h_o = Σ_{p: t(p)=o} g_p W_p x_{s(p)} (THEORY 1.3) this is
+ * h_o = Σ_{p: t(p)=o} g_p W_p x_{s(p)} (docs/theory.md §1.3) this is
  * L = w scale [Σ C_c − 2 Σ_p tr(W_pᵀ Σ^yx(p)) + Σ_p Σ_{j∈𝒯(p)} tr(W_j Σ^x(j,p) W_pᵀ)], whose gradient is
  * ∂L/∂W_e = −κ Σ_{p∈𝒫(e)} W_{t̄(p,e)}ᵀ ℰ(p) W_{s̄(p,e)}ᵀ with ℰ(p) = Σ^yx(p) − Σ_{j∈𝒯(p)} W_j Σ^x(j,p) and
- * κ = 2 · scale · w ({@link #gradientFactor()}). THEORY's normalisation (scale ½, one context) has κ = 1; gradient
- * descent at rate η therefore runs THEORY's flow τ dW/dt = Σ W_t̄ᵀ ℰ W_s̄ᵀ with τ = 1 at t = η κ · epoch.
+ * κ = 2 · scale · w ({@link #gradientFactor()}). The paper's normalisation (scale ½, one context) has κ = 1; gradient
+ * descent at rate η therefore runs the paper's flow τ dW/dt = Σ W_t̄ᵀ ℰ W_s̄ᵀ with τ = 1 at t = η κ · epoch
+ * (docs/theory.md §1.6).
  */
 public final class PathStatistics {
     private static final int CHUNK = 4096;

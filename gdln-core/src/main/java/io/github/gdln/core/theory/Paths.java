@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * All paths of a compiled graph (THEORY.md 1.3): every input -&gt; output edge chain, with the sets 𝒫(e) (paths
+ * All paths of a compiled graph (docs/theory.md §1.3): every input -&gt; output edge chain, with the sets 𝒫(e) (paths
  * through edge e) and 𝒯(p) (paths ending at the same output node as p, p included), path weights
  * W_p = W_{e_L} ⋯ W_{e_1}, sub-path weights W_{s̄(p,e)}, W_{t̄(p,e)} and path gates
  * g_p = Π_{v∈p} g_v Π_{e∈p} g_e (input and output nodes included).

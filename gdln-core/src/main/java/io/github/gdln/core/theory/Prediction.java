@@ -8,7 +8,7 @@ import java.util.List;
  * singular values per tracked edge) plus the strength of every scalar edge at every point.
  *
  * @param trajectory  the predicted trajectory
- * @param scalarEdges the scalar edges (THEORY.md 2.2), in the order of {@code strengths}' columns
+ * @param scalarEdges the scalar edges (docs/theory.md §2.2), in the order of {@code strengths}' columns
  * @param strengths   b_k at each point of the trajectory
  */
 public record Prediction(Trajectory trajectory, List<ScalarEdge> scalarEdges, double[][] strengths) {

@@ -14,17 +14,17 @@ import org.apache.commons.math3.ode.FirstOrderDifferentialEquations;
 import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
 
 /**
- * The reduced dynamics of THEORY.md 2.2, derived by {@link NeuralRaceReduction}: one scalar per edge and mode,
+ * The reduced dynamics of docs/theory.md §2.2, derived by {@link NeuralRaceReduction}: one scalar per edge and mode,
  * τ db_k/dt = Σ_{π∋k} Π_{k'∈π, k'≠k} b_{k'} [s(π) − Σ_{π'} u_{π'} d(π', π)].
  *
  * <p><b>Time and loss scales (derived, not fitted).</b> The engine's objective has gradient −κ × (the path-form
  * flow), κ = 2 · scale · w ({@link PathStatistics#gradientFactor()}). Gradient descent at learning rate η is therefore
  * the Euler map b ← b + η κ F(b) of the flow above, and gradient flow in epochs is db/d(epoch) = η κ F(b): one epoch
- * is η κ units of THEORY time τ = 1 ({@link #theoryTimePerEpoch}); for the routing toy (scale 1/7, sum over pairs)
- * this is THEORY 3.2's dt = lr · 3.5 once its 1/M² loss normalisation is accounted for. The loss of context c is
- * scale [C_c − 2 Σ_π u_π s_c(π) + Σ_{π,π'} u_{π'} u_π d_c(π', π)], exactly the engine's per-context loss while the
- * assumptions hold; the objective is w Σ_{trained c} of it. The singular values of W_e are those of
- * W_e(0) + Σ_{k∈e} (b_k − b_k(0)) f_β f_αᵀ: |b| on the carried modes plus the untouched rest of W_e(0).
+ * is η κ units of theory time, τ = 1 ({@link #theoryTimePerEpoch}, docs/theory.md §1.6); for the routing toy
+ * (scale 1/7, sum over pairs) this is the notebook's dt = lr · 3.5 once its 1/M² loss normalisation is accounted
+ * for. The loss of context c is scale [C_c − 2 Σ_π u_π s_c(π) + Σ_{π,π'} u_{π'} u_π d_c(π', π)], exactly the engine's
+ * per-context loss while the assumptions hold; the objective is w Σ_{trained c} of it. The singular values of W_e are
+ * those of W_e(0) + Σ_{k∈e} (b_k − b_k(0)) f_β f_αᵀ: |b| on the carried modes plus the untouched rest of W_e(0).
  */
 public final class ReducedSystem {
     /** Mode-projected statistics: s per scalar path, d per (π', π) pair, the target energy, and misalignments. */
@@ -168,7 +168,7 @@ public final class ReducedSystem {
         return b0.clone();
     }
 
-    /** THEORY time per epoch of gradient descent at learning rate {@code lr}: η κ. */
+    /** Theory time (docs/theory.md §1.6) per epoch of gradient descent at learning rate {@code lr}: η κ. */
     public double theoryTimePerEpoch(double lr) {
         return lr * stats.gradientFactor();
     }
@@ -186,7 +186,7 @@ public final class ReducedSystem {
         return u;
     }
 
-    /** The right-hand side of THEORY 2.2 in THEORY time (τ = 1). */
+    /** The right-hand side of docs/theory.md §2.2 in theory time (τ = 1). */
     public double[] derivative(double[] b) {
         double[] db = new double[b.length];
         derivative(b, db, 1);

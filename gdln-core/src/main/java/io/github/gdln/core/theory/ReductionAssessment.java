@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The assumptions of THEORY.md 2.1 checked on a task and a network: whether the neural race reduction is exact.
+ * The assumptions of docs/theory.md §2.1 checked on a task and a network: whether the neural race reduction is exact.
  *
  * @param checks every check, in a fixed order (squared-error loss, aligned start, shared singular vectors of Σyx,
  *               whitened or shared Σx)

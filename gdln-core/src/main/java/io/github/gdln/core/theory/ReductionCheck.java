@@ -1,7 +1,7 @@
 package io.github.gdln.core.theory;
 
 /**
- * One assumption of the neural race reduction (THEORY.md 2.1) checked on a task and a network.
+ * One assumption of the neural race reduction (docs/theory.md §2.1) checked on a task and a network.
  *
  * @param name      what is checked, e.g. {@code "shared singular vectors (Σyx)"}
  * @param value     the measured misalignment (relative off-pattern norm; 0 when the assumption holds exactly)

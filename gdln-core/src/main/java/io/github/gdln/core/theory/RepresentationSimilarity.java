@@ -1,7 +1,7 @@
 package io.github.gdln.core.theory;
 
 /**
- * Representation similarity of the routing network's first hidden layer (THEORY.md 3.2 "RSA panel", 3.4): the M x M
+ * Representation similarity of the routing network's first hidden layer (docs/theory.md §3.2, §3.4): the M x M
  * grid of item-by-item Gram blocks G_ij = (W1_i Xᵀ)ᵀ (W1_j Xᵀ) between the hidden codes of input domains i and j,
  * and the correlation between cross-domain (i ≠ j) and within-domain (i = i) blocks: about 1 when the
  * representation is shared (rich regime), low when every domain has its own code (lazy regime).

@@ -1,7 +1,7 @@
 package io.github.gdln.core.theory;
 
 /**
- * One scalar of the reduced system (THEORY.md 2.2): the strength b_e^{α→β} with which edge e maps mode α of its
+ * One scalar of the reduced system (docs/theory.md §2.2): the strength b_e^{α→β} with which edge e maps mode α of its
  * source node onto mode β of its target node, W_e f_α = b f_β.
  *
  * @param edge       edge index

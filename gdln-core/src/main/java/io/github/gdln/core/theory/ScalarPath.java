@@ -1,7 +1,7 @@
 package io.github.gdln.core.theory;
 
 /**
- * One scalar mode network of the reduced system (THEORY.md 2.2): path p carrying input mode α to output mode β
+ * One scalar mode network of the reduced system (docs/theory.md §2.2): path p carrying input mode α to output mode β
  * through the scalar edges {@code chain}; u_π = Π_{k∈chain} b_k.
  *
  * @param path       path index

@@ -5,8 +5,8 @@ import org.apache.commons.math3.analysis.integration.IterativeLegendreGaussInteg
 import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
 
 /**
- * Exact solutions of an isolated pathway (THEORY.md 2.3): depth D, input variance d along the mode, correlation s,
- * balanced weights b_e = u^{1/D}, u = Π b_e, in THEORY time (τ = 1; multiply epochs by
+ * Exact solutions of an isolated pathway (docs/theory.md §2.3): depth D, input variance d along the mode, correlation
+ * s, balanced weights b_e = u^{1/D}, u = Π b_e, in theory time (τ = 1, docs/theory.md §1.6; multiply epochs by
  * {@link ReducedSystem#theoryTimePerEpoch} to get there):
  * τ du/dt = D u^{2−2/D} (s − d u), fixed point u* = s/d, mode loss ½ d (u* − u)².
  */
@@ -62,7 +62,7 @@ public final class SinglePathway {
 
     /**
      * The quadrature t = ∫_{from}^{to} dx / rate(x) for a one-dimensional flow dx/dt = rate(x) &gt; 0 on the interval
-     * (THEORY 3.2's time-to-learn of the shared routing mode is of this form).
+     * (docs/theory.md §3.2's time-to-learn of the shared routing mode is of this form).
      */
     public static double timeToLearn(UnivariateFunction rate, double from, double to) {
         IterativeLegendreGaussIntegrator q = new IterativeLegendreGaussIntegrator(16, 1e-12, 1e-14);

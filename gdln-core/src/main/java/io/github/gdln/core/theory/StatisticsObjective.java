@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Statistics mode: the engine's full-batch objective, its gradient and the per-context losses computed from
- * {@link PathStatistics} alone (THEORY.md 1.3), so that after the statistics are built once a gradient step costs
+ * {@link PathStatistics} alone (docs/theory.md §1.4), so that after the statistics are built once a gradient step costs
  * the same for any number of samples N.
  *
  * <ul>

@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Trains a {@link GatedNetwork} on a {@link BoundTask} by minibatch SGD with momentum, full-batch gradient descent
  * or continuous gradient flow, and records a {@link Trajectory}.
  *
- * <p>Gradient flow integrates τ dW/dt = −∂L/∂W (THEORY.md 1.2) with τ = 1/η, so that its time t is measured in
+ * <p>Gradient flow integrates τ dW/dt = −∂L/∂W (docs/theory.md §1.2) with τ = 1/η, so that its time t is measured in
  * epochs of gradient descent at learning rate η and the two trajectories share one axis. The batching order of
  * epoch k is drawn from the {@code batching} stream of the root seed mixed with k, so a resumed run sees exactly the
  * batches an uninterrupted one would.

@@ -15,8 +15,8 @@ import java.util.List;
  * @param trackedEdges  edges whose singular values are recorded (empty: none)
  * @param singularValues how many leading singular values to record per tracked edge
  * @param gradient      where full-batch gradients and measurements come from: the samples (backprop) or the path
- *                      statistics (THEORY.md 1.3; squared error, FULL_BATCH and GRADIENT_FLOW only, cost independent
- *                      of the number of samples)
+ *                      statistics (docs/theory.md §1.4; squared error, FULL_BATCH and GRADIENT_FLOW only, cost
+ * independent                      of the number of samples)
  */
 public record TrainerSettings(Method method, int epochs, double learningRate, double momentum, int batchSize,
                               int measureEvery, double flowTolerance, List<String> trackedEdges,

@@ -12,9 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Systematic generalisation (THEORY 3.3) and rich vs lazy learning (THEORY 3.4) on the routing toy, trained in
- * statistics mode (the same trajectory as sample backprop, much faster). Error metric of THEORY:
- * err = ½ ||Y − Ŷ||²_F per pair = 14 × the engine's per-route loss ((1/28) ||Y − Ŷ||²_F for the 4 x 7 toy).
+ * Systematic generalisation (docs/theory.md §3.3) and rich vs lazy learning (docs/theory.md §3.4) on the routing toy,
+ * trained in statistics mode (the same trajectory as sample backprop, much faster). Error metric of the paper's figures
+ * (docs/theory.md §3.3): err = ½ ||Y − Ŷ||²_F per pair = 14 × the engine's per-route loss ((1/28) ||Y − Ŷ||²_F for the
+ * 4 x 7 toy).
  */
 class GeneralizationTest {
     static final double ERR_PER_LOSS = 0.5 * 4 * 7;
@@ -31,10 +32,10 @@ class GeneralizationTest {
     }
 
     /**
-     * M = 10, K_plus_mod, σ0 = 0.2, lr 0.02, 1500 epochs (THEORY's recipe), one seed, measured only at the end.
-     * Tolerances: untrained error above 150 at K = 1 (THEORY about 215, 209-225 over seeds; measured 223) and below 2
-     * at K = 4 (THEORY 0.05; measured 0.01); trained error below 0.5 for both (THEORY about 0; measured 5e-10 and
-     * 5e-4).
+     * M = 10, K_plus_mod, σ0 = 0.2, lr 0.02, 1500 epochs (the recipe of docs/theory.md §3.3), one seed, measured only
+     * at the end. Tolerances: untrained error above 150 at K = 1 (reference about 215, 209-225 over seeds; measured
+     * 223) and below 2 at K = 4 (reference 0.05; measured 0.01); trained error below 0.5 for both (reference about 0;
+     * measured 5e-10 and 5e-4).
      */
     @Test
     void untrainedErrorFallsWithTheShareOfTrainedPairs() {
@@ -51,12 +52,12 @@ class GeneralizationTest {
     }
 
     /**
-     * THEORY 3.4, coarse: σ0 = 0.2 vs 2.5 with lr = 0.006/σ0^(1/3), 700 epochs (M = 7, K = 4). Tolerances: untrained
-     * error below 5 (rich; THEORY 0.13-2, measured 2.5) vs above 50 (lazy; THEORY 92-129, measured 90); trained error
-     * below 5 for both, i.e. under 4% of the initial 122 per pair (rich: at lr 0.0103 the last stage, s = 3, crosses
-     * near 328 × 0.02/0.0103 ≈ 640 epochs and is still finishing at 700, measured 2.4; lazy: still converging,
-     * measured about 2.4 too); the hidden code's cross- vs within-domain block correlation above 0.95 (rich, THEORY
-     * 1.00, measured 0.999) and below 0.8 (lazy, THEORY 0.44 at σ0 = 2, measured 0.16).
+     * docs/theory.md §3.4, coarse: σ0 = 0.2 vs 2.5 with lr = 0.006/σ0^(1/3), 700 epochs (M = 7, K = 4). Tolerances:
+     * untrained error below 5 (rich; reference 0.13-2, measured 2.5) vs above 50 (lazy; reference 92-129, measured 90);
+     * trained error below 5 for both, i.e. under 4% of the initial 122 per pair (rich: at lr 0.0103 the last stage,
+     * s = 3, crosses near 328 × 0.02/0.0103 ≈ 640 epochs and is still finishing at 700, measured 2.4; lazy: still
+     * converging, measured about 2.4 too); the hidden code's cross- vs within-domain block correlation above 0.95
+     * (rich, reference 1.00, measured 0.999) and below 0.8 (lazy, reference 0.44 at σ0 = 2, measured 0.16).
      */
     @Test
     void largeInitialisationLosesTheSharedRepresentation() {

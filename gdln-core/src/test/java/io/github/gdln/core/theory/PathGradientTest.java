@@ -26,10 +26,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The path-form gradient (THEORY 1.3) from path statistics against the engine's backprop, float64: relative error of
- * the gradient below 1e-10 (both are exact; only rounding differs), objective and per-context losses (trained and
- * untrained) equal to 1e-10 relative. Random gated graphs have branches, merges, skip edges and binary node and edge
- * gates, constant and per sample, and mixed loss normalisations (sum and mean over contexts, scale ½ and 1/3).
+ * The path-form gradient (docs/theory.md §1.4) from path statistics against the engine's backprop, float64: relative
+ * error of the gradient below 1e-10 (both are exact; only rounding differs), objective and per-context losses (trained
+ * and untrained) equal to 1e-10 relative. Random gated graphs have branches, merges, skip edges and binary node and
+ * edge gates, constant and per sample, and mixed loss normalisations (sum and mean over contexts, scale ½ and 1/3).
  */
 class PathGradientTest {
 
@@ -67,7 +67,8 @@ class PathGradientTest {
             engine[pass.contexts()[k]] = pass.loss()[k];
         }
         assertThat(TheoryFixtures.maxRelative(stats.contextLosses(net), engine)).isLessThan(1e-10);
-        // the THEORY 1.3 form itself: ∂L/∂W_e = −κ Σ_p W_t̄ᵀ ℰ(p) W_s̄ᵀ, edge by edge via the sub-path accessors
+        // the docs/theory.md §1.4 form itself: ∂L/∂W_e = −κ Σ_p W_t̄ᵀ ℰ(p) W_s̄ᵀ, edge by edge via the sub-path
+        // accessors
         Paths paths = stats.statistics().paths();
         double[][][] w = Paths.weights(net);
         GatedNetwork gradNet = new GatedNetwork(task.graph(), DataType.DOUBLE);

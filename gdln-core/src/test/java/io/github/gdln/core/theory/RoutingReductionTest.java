@@ -12,7 +12,7 @@ import io.github.gdln.core.train.Trajectory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The routing toy of THEORY 3.2 (M = 7, K = 4, lr 0.02) predicted by the automatic neural race reduction. */
+/** The routing toy of docs/theory.md §3.2 (M = 7, K = 4, lr 0.02) predicted by the automatic neural race reduction. */
 class RoutingReductionTest {
     static final List<String> TRACKED = List.of("enc0", "shared1", "dec0");
 
@@ -58,9 +58,9 @@ class RoutingReductionTest {
         assertThat(cf.singularMaxAbs()).isLessThan(1e-5);
         Trajectory t = ode.trajectory();
         assertThat(t.points().get(0).loss()).isCloseTo(244, within(0.5));
-        // THEORY 3.2's crossings 77 / 158 / 328 are those of gradient descent at lr 0.02 (the notebook's Euler
+        // docs/theory.md §3.2's crossings 77 / 158 / 328 are those of gradient descent at lr 0.02 (the notebook's Euler
         // steps and the decoupled simulation, identical): asserted on the reduced Euler map and on the simulation
-        // within 1 epoch (crossings are interpolated between epochs; the numbers are integers in THEORY)
+        // within 1 epoch (crossings are interpolated between epochs; the reference numbers are integers)
         double[] levels = {(244 + 59) / 2.0, (59 + 18) / 2.0, 18 / 2.0};
         double[] expected = {77, 158, 328};
         for (int i = 0; i < levels.length; i++) {
@@ -102,8 +102,8 @@ class RoutingReductionTest {
     }
 
     /**
-     * THEORY 3.2's time-to-learn quadrature t(b2) = (M²/K) ∫ dx / [(x² + c0)(s − x(x² + c0)/M)], in epochs divided by
-     * lr · 3.5, to u = s/2: 75.3 / 158.5 / 334.2 (±0.2).
+     * docs/theory.md §3.2's time-to-learn quadrature t(b2) = (M²/K) ∫ dx / [(x² + c0)(s − x(x² + c0)/M)], in epochs
+     * divided by lr · 3.5, to u = s/2: 75.3 / 158.5 / 334.2 (±0.2).
      */
     @Test
     void timeToLearnQuadrature() {
@@ -145,7 +145,7 @@ class RoutingReductionTest {
         assertThat(a.check(NeuralRaceReduction.SHARED_X).value()).isLessThan(1e-9);
         System.out.println("routing orthogonal 0.2 assessment:\n" + a);
         Trajectory t = sim.train(TrainerSettings.fullBatch(500, 0.02).withGradient(Gradient.STATISTICS), p -> { });
-        // THEORY 3.2: random-init simulations cross at 74-82 / 148-168 / 320-328; a few epochs slack per seed
+        // docs/theory.md §3.2: random-init simulations cross at 74-82 / 148-168 / 320-328; a few epochs slack per seed
         assertThat(t.crossing((244 + 59) / 2.0).orElseThrow()).isBetween(68.0, 88.0);
         assertThat(t.crossing((59 + 18) / 2.0).orElseThrow()).isBetween(140.0, 176.0);
         assertThat(t.crossing(9).orElseThrow()).isBetween(300.0, 345.0);

@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Statistics mode (the trainer option {@code gradient = STATISTICS}) against sample backprop, float64: the same
  * full-batch trajectory (losses at every epoch and final weights within 1e-9 relative), gradient flow within the
- * ODE tolerance, and the conservation law of THEORY 1.4 along a gradient-flow trajectory.
+ * ODE tolerance, and the conservation law of docs/theory.md §1.5 along a gradient-flow trajectory.
  */
 class StatisticsModeTest {
 
@@ -68,9 +68,9 @@ class StatisticsModeTest {
     }
 
     /**
-     * THEORY 1.4: Q_v = Σ_{e into v} W_e W_eᵀ − Σ_{e out of v} W_eᵀ W_e is constant under gradient flow at every
-     * hidden node (any gating). Checked every epoch of a gradient-flow run (ODE tolerance 1e-12) to 1e-8 relative to
-     * the largest term, while the weights themselves move by O(1).
+     * docs/theory.md §1.5: Q_v = Σ_{e into v} W_e W_eᵀ − Σ_{e out of v} W_eᵀ W_e is constant under gradient flow at
+     * every hidden node (any gating). Checked every epoch of a gradient-flow run (ODE tolerance 1e-12) to 1e-8 relative
+     * to the largest term, while the weights themselves move by O(1).
      */
     @Test
     void hiddenNodeBalanceIsConservedAlongGradientFlow() {

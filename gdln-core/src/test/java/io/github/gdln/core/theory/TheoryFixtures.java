@@ -11,7 +11,7 @@ final class TheoryFixtures {
     private TheoryFixtures() {
     }
 
-    /** The routing toy of THEORY 3.2 (M = 7, K = 4, plus_minus_mod unless overridden), float64. */
+    /** The routing toy of docs/theory.md §3.2 (M = 7, K = 4, plus_minus_mod unless overridden), float64. */
     static Simulation routingToy(InitSpec init, long seed) {
         return routing(7, Map.of(), init, seed);
     }

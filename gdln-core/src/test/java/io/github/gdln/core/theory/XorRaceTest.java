@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * XOR with gating (THEORY 3.1) on one-unit branches x -> b_k -> y, aligned start (W_in_k = a x̂_kᵀ, W_out_k = a,
- * u0 = a² = 0.01), loss ½ (y − h)² averaged over the four points (κ = 1, so THEORY time = lr · epoch).
- * X gating: four depth-2 pathways with s = √2/4, d = ½; E(t) = ½ (1 − u/u*)² with u from THEORY 2.3 (D = 2).
- * Bar gating (labels x1): two pathways with s = ½, d = ½. Both reduce; their predictions match gradient-flow
- * simulations to 1e-6 and the closed form to 1e-7; the bar pathways learn faster and win a race in which both
- * gatings share one output.
+ * XOR with gating (docs/theory.md §3.1) on one-unit branches x -> b_k -> y, aligned start
+ * (W_in_k = a x̂_kᵀ, W_out_k = a, u0 = a² = 0.01), loss ½ (y − h)² averaged over the four points (κ = 1, so theory
+ * time = lr · epoch, docs/theory.md §1.6). X gating: four depth-2 pathways with s = √2/4, d = ½;
+ * E(t) = ½ (1 − u/u*)² with u from docs/theory.md §2.3 (D = 2). Bar gating (labels x1): two pathways with s = ½,
+ * d = ½. Both reduce; their predictions match gradient-flow simulations to 1e-6 and the closed form to 1e-7; the bar
+ * pathways learn faster and win a race in which both gatings share one output.
  */
 class XorRaceTest {
     static final double[][] POINTS = {{1, 1}, {-1, -1}, {-1, 1}, {1, -1}};

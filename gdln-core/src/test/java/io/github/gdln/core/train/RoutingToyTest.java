@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * The routing toy of THEORY.md 3.2 (M = 7, K = 4, plus_minus_mod, widths 64, full-batch lr 0.02, 500 epochs).
+ * The routing toy of docs/theory.md §3.2 (M = 7, K = 4, plus_minus_mod, widths 64, full-batch lr 0.02, 500 epochs).
  * With the aligned start b0 = 0.08 the loss steps 244 -> 59 -> 18 -> 0 cross their midpoints at epochs 77, 158 and
- * 328 (THEORY's decoupled simulation; ±1 epoch), and the singular values settle at the reduced fixed points:
- * hidden 4.564 / 3.549 / 2.754, encoder and decoder 1.726 / 1.343 / 1.044 (to 1e-2: after 500 epochs the slowest
- * modes are still a few tenths of a percent from their fixed points).
+ * 328 (the paper's decoupled simulation, docs/theory.md §3.2; ±1 epoch), and the singular values settle at the reduced
+ * fixed points: hidden 4.564 / 3.549 / 2.754, encoder and decoder 1.726 / 1.343 / 1.044 (to 1e-2: after 500 epochs the
+ * slowest modes are still a few tenths of a percent from their fixed points).
  */
 class RoutingToyTest {
 
@@ -53,7 +53,8 @@ class RoutingToyTest {
     @Test
     void orthogonalStartAtScaleTwoTenthsConvergesWithTransitionsInTheObservedRanges() {
         Trajectory t = routingToy(new InitSpec("orthogonal", 0.2), DataType.DOUBLE, 7).train(settings(), p -> { });
-        // THEORY 3.2: random-init simulations cross at 74-82 / 148-168 / 320-328; allow a few epochs more per seed
+        // docs/theory.md §3.2: random-init simulations cross at 74-82 / 148-168 / 320-328; allow a few epochs more per
+        // seed
         assertThat(t.crossing((244 + 59) / 2.0).orElseThrow()).isBetween(68.0, 88.0);
         assertThat(t.crossing((59 + 18) / 2.0).orElseThrow()).isBetween(140.0, 176.0);
         assertThat(t.crossing(9).orElseThrow()).isBetween(300.0, 345.0);

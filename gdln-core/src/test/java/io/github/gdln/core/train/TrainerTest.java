@@ -34,7 +34,7 @@ class TrainerTest {
         TrainerSettings flow = new TrainerSettings(TrainerSettings.Method.GRADIENT_FLOW, 20, eta, 0, 1, 5, 1e-10,
                 List.of(), 0);
         s.train(flow, p -> { });
-        // dw/dt = −η (w − 1): w(t) = 1 − e^{−η t} (THEORY 2.3, D = 1)
+        // dw/dt = −η (w − 1): w(t) = 1 − e^{−η t} (docs/theory.md §2.3, D = 1)
         assertThat(s.network().weightMatrix(0)[0][0]).isCloseTo(1 - Math.exp(-eta * 20), within(1e-8));
     }
 

@@ -21,8 +21,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Task {@code cifar-transfer}: the k-path routing task of THEORY.md 4.1 on CIFAR-10 (the paper: M = 40 rotated input
- * domains, features of a frozen pretrained network).
+ * Task {@code cifar-transfer}: the k-path routing task of docs/theory.md §4.1 on CIFAR-10 (the paper: M = 40 rotated
+ * input domains, features of a frozen pretrained network).
  *
  * <p>Input domains: {@code input-transform = rotate} (default; 270·i/M degrees, all three channels alike) or
  * {@code permute}. By default the routing network sees the raw pixels of the transformed image (3072 values in
@@ -49,7 +49,7 @@ public final class CifarTransferTask implements Task {
 
     @Override
     public String description() {
-        return "THEORY 4.1: CIFAR-10 k-path routing, M rotated input domains (raw pixels or DL4J features)";
+        return "docs/theory.md §4.1: CIFAR-10 k-path routing, M rotated input domains (raw pixels or DL4J features)";
     }
 
     @Override

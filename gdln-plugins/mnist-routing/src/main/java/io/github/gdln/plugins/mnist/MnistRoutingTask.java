@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Task {@code mnist-routing}: the k-path routing task of THEORY.md 4.1 on MNIST or Fashion-MNIST.
+ * Task {@code mnist-routing}: the k-path routing task of docs/theory.md §4.1 on MNIST or Fashion-MNIST.
  *
  * <p>M input domains transform every image: {@code input-transform = permute} gives domain i a fixed pixel
  * permutation drawn from the task's random stream (domain 0 too, as in the reference), {@code rotate} rotates it by
@@ -69,7 +69,7 @@ public final class MnistRoutingTask implements Task {
 
     @Override
     public String description() {
-        return "THEORY 4.1: MNIST k-path routing, M permuted/rotated input domains x M relabeled output domains";
+        return "docs/theory.md §4.1: MNIST k-path routing, M permuted/rotated input domains x M relabeled output domains";
     }
 
     @Override

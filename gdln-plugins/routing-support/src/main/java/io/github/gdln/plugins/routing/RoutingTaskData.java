@@ -14,7 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The data of a k-path routing task (THEORY.md 4.1), both as a generic {@link TaskData} and through the
+ * The data of a k-path routing task (docs/theory.md §4.1), both as a generic {@link TaskData} and through the
  * {@link RoutingData} view that selects the fused k-path trainer.
  *
  * <p>Nodes: {@code in0..in<M-1>} (width D, the inputs of each input domain, transformed on the fly) and

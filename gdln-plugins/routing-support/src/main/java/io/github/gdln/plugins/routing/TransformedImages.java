@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Input domains that transform the images of one {@link ImageDataset} on the fly: a fixed pixel permutation per
- * domain ({@code permute_input} of THEORY.md 4.1) or a rotation per domain ({@code rotate_input}, applied as a sparse
- * bilinear map to the requested rows only, never materialising M rotated copies).
+ * domain ({@code permute_input} of docs/theory.md §4.1) or a rotation per domain ({@code rotate_input}, applied as a
+ * sparse bilinear map to the requested rows only, never materialising M rotated copies).
  */
 public final class TransformedImages implements DomainInputs {
 
