@@ -83,7 +83,7 @@ public final class TableTask implements Task {
             throw new IllegalArgumentException(p.where() + ": needs at least one input array and one target "
                     + "array; it has " + inputs.size() + " and " + targets.size());
         }
-        return new Data(inputs, targets, annotations, contexts(p), loss);
+        return new InMemoryTaskData(inputs, targets, annotations, contexts(p), loss);
     }
 
     /**
@@ -235,73 +235,6 @@ public final class TableTask implements Task {
                         + first + " has " + n);
             }
             return values;
-        }
-    }
-
-    /** The loaded table: in-memory inputs and targets plus the annotations. */
-    private static final class Data implements TaskData {
-        private final InMemoryTaskData data;
-        private final Map<String, double[][]> annotations;
-
-        Data(Map<String, double[][]> inputs, Map<String, double[][]> targets, Map<String, double[][]> annotations,
-             List<Context> contexts, Loss loss) {
-            this.data = new InMemoryTaskData(inputs, targets, contexts, loss);
-            this.annotations = annotations;
-        }
-
-        @Override
-        public int sampleCount() {
-            return data.sampleCount();
-        }
-
-        @Override
-        public Map<String, Integer> inputWidths() {
-            return data.inputWidths();
-        }
-
-        @Override
-        public Map<String, Integer> outputWidths() {
-            return data.outputWidths();
-        }
-
-        @Override
-        public List<Context> contexts() {
-            return data.contexts();
-        }
-
-        @Override
-        public void input(String node, int[] samples, double[] out) {
-            data.input(node, samples, out);
-        }
-
-        @Override
-        public void target(String node, int[] samples, double[] out) {
-            data.target(node, samples, out);
-        }
-
-        @Override
-        public Map<String, Integer> annotationWidths() {
-            Map<String, Integer> w = new LinkedHashMap<>();
-            annotations.forEach((k, v) -> w.put(k, v[0].length));
-            return w;
-        }
-
-        @Override
-        public void annotation(String name, int[] samples, double[] out) {
-            double[][] rows = annotations.get(name);
-            if (rows == null) {
-                TaskData.super.annotation(name, samples, out);
-                return;
-            }
-            int w = rows[0].length;
-            for (int i = 0; i < samples.length; i++) {
-                System.arraycopy(rows[samples[i]], 0, out, i * w, w);
-            }
-        }
-
-        @Override
-        public Loss loss() {
-            return data.loss();
         }
     }
 }
