@@ -25,9 +25,9 @@ import java.util.Map;
  * }
  * </pre>
  * The graph is checked here, with the file and line of the bad node or edge in every message: duplicate names, an
- * edge from or to an unknown node, a cycle (listing its edges), a hidden node without a width, an input or output
- * width that differs from the task's data, an input node the task does not feed or an output node it has no targets
- * for. An edge's {@code bias = true} is refused until the engine supports biases.
+ * edge from or to an unknown node, a cycle (listing its edges), a node no input reaches, a hidden node without a
+ * width, an input or output width that differs from the task's data, an input node the task does not feed or an
+ * output node it has no targets for. An edge's {@code bias = true} is refused until the engine supports biases.
  */
 public final class GraphArchitecture implements Architecture {
     @Override
@@ -47,6 +47,10 @@ public final class GraphArchitecture implements Architecture {
         List<String> outputs = p.getStringList("outputs");
         Map<String, Params> nodeBlocks = new LinkedHashMap<>();
         List<Node> nodes = new ArrayList<>();
+        if (p.getParamsList("nodes").isEmpty()) {
+            throw new IllegalArgumentException(p.where() + ": nodes is empty; give the nodes as "
+                    + "[{name = x}, {name = h, width = 8}, ...]");
+        }
         for (Params n : p.getParamsList("nodes")) {
             n.requireOnly(List.of("name", "width"));
             String name = n.getString("name");
@@ -97,6 +101,7 @@ public final class GraphArchitecture implements Architecture {
             edges.add(new Edge(name, e.getString("from"), e.getString("to")));
         }
         checkAcyclic(edges, edgeBlocks);
+        checkReached(inputs, edges, nodeBlocks);
         return new Graph(nodes, edges, inputs, outputs);
     }
 
@@ -132,6 +137,24 @@ public final class GraphArchitecture implements Architecture {
                     + " but the task's data for it has width " + fromData + " (leave width out to take the data's)");
         }
         return width;
+    }
+
+    /** Fails naming the first node (and its line) that no path from an input node reaches. */
+    private static void checkReached(List<String> inputs, List<Edge> edges, Map<String, Params> blocks) {
+        java.util.Set<String> reached = new java.util.HashSet<>(inputs);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Edge e : edges) {
+                grew |= reached.contains(e.source()) && reached.add(e.target());
+            }
+        }
+        for (Map.Entry<String, Params> n : blocks.entrySet()) {
+            if (!reached.contains(n.getKey())) {
+                throw new IllegalArgumentException(n.getValue().where() + ": node '" + n.getKey() + "' is not "
+                        + "reached from any input node " + inputs + "; every node needs a path from an input");
+            }
+        }
     }
 
     /** Fails listing the edges of a cycle, each with where it was written. */

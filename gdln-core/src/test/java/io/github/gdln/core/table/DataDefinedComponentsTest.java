@@ -153,6 +153,9 @@ class DataDefinedComponentsTest {
                 .hasMessageContaining("w2 (h -> y, model.edges[1] (a.conf:16))")
                 .hasMessageContaining("back (y -> h, model.edges[2] (a.conf:17))")
                 .hasMessageNotContaining("w1");
+        assertThatThrownBy(() -> arch.build(graph(NODES, List.of(EDGES.get(1))), d))
+                .hasMessage("model.nodes[1] (a.conf:11): node 'h' is not reached from any input node [x]; every node "
+                        + "needs a path from an input");
         List<Params> wide = List.of(at("model.nodes[0]", 10, "name", "x", "width", 5), NODES.get(1), NODES.get(2));
         assertThatThrownBy(() -> arch.build(graph(wide, EDGES), d))
                 .hasMessage("model.nodes[0] (a.conf:10): input node 'x' has width 5 but the task's data for it has "
