@@ -4,9 +4,16 @@
 # k-path engine. The cifar-transfer plugin ships with gdln (scripts/gdln builds it); CIFAR-10 itself: see
 # gdln-plugins/cifar-transfer/README.md ($GDLN_DATA/cifar10 or task.data-dir=DIR). The reference trains on ResNet-20
 # features: add task.feature-model=FILE task.feature-layer=NAME. Extra overrides after the script's name apply to
-# every point, e.g. scripts/cifar10.sh trainer.epochs=1 task.train-samples=200; DRY_RUN=1 prints the command.
+# every point, e.g. scripts/cifar10.sh trainer.epochs=1 task.train-samples=200. scripts/cifar10.sh --dry-run prints
+# the command and every point with its resolved configuration, checks them without training (exit 2 on a problem).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+dry=()
+extra=()
+for a in "$@"; do
+  if [[ "$a" == "--dry-run" ]]; then dry=(--dry-run); else extra+=("$a"); fi
+done
 args=(cifar-transfer --workers "${WORKERS:-1}" gating.K=5,10,15,20,25,30,35
-  init.scale=0.0001,0.001,0.01,0.1,1,10 seed=1,2 "$@")
-if [[ "${DRY_RUN:-0}" == "1" ]]; then echo "$here/gdln run -m ${args[*]}"; else "$here/gdln" run -m "${args[@]}"; fi
+  init.scale=0.0001,0.001,0.01,0.1,1,10 seed=1,2 ${extra[@]+"${extra[@]}"})
+if [[ ${#dry[@]} -gt 0 ]]; then echo "# $here/gdln run -m ${args[*]}"; fi
+exec "$here/gdln" run -m ${dry[@]+"${dry[@]}"} "${args[@]}"

@@ -5,19 +5,33 @@
 # scripts/fetch-data mnist. Long: run on a big machine. Extra overrides after the script's name apply to every point:
 #   scripts/mnist.sh trainer.epochs=1 task.train-samples=200     (a smoke test of every sweep)
 #   WORKERS=4 scripts/mnist.sh                                   (points in parallel)
-#   DRY_RUN=1 scripts/mnist.sh                                   (print the commands only)
+#   scripts/mnist.sh --dry-run                                   (check and list every point, run nothing)
+# --dry-run prints each sweep's command and every point with its resolved configuration, checks every point's
+# configuration without training, and exits 2 when any point of any sweep has a problem (all are reported).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 workers="${WORKERS:-1}"
 gains="init.scale=0.0001,0.001,0.01,0.1,1,10"
+dry=()
+extra=()
+for a in "$@"; do
+  if [[ "$a" == "--dry-run" ]]; then dry=(--dry-run); else extra+=("$a"); fi
+done
+status=0
 run() {
-  if [[ "${DRY_RUN:-0}" == "1" ]]; then echo "$here/gdln run -m $*"; else "$here/gdln" run -m "$@"; fi
+  if [[ ${#dry[@]} -gt 0 ]]; then
+    echo "# $here/gdln run -m $*"
+    "$here/gdln" run -m --dry-run "$@" || status=$?
+  else
+    "$here/gdln" run -m "$@"
+  fi
 }
 # M = 40, permuted and rotated inputs: K = 5..35 (K/M = 12.5%..87.5%), H = 128 and 1024, seeds 1, 2
 run mnist-routing-permute-m40 --workers "$workers" gating.K=5,10,15,20,25,30,35 "$gains" \
-  model.hidden-width=128,1024 seed=1,2 "$@"
+  model.hidden-width=128,1024 seed=1,2 ${extra[@]+"${extra[@]}"}
 run mnist-routing-rotate-m40 --workers "$workers" gating.K=5,10,15,20,25,30,35 "$gains" \
-  model.hidden-width=128,1024 seed=1,2 "$@"
+  model.hidden-width=128,1024 seed=1,2 ${extra[@]+"${extra[@]}"}
 # M = 100, permuted inputs (the reference's released sweep): K = 10..90 (K/M = 10%..90%)
 run mnist-routing-permute-m100 --workers "$workers" gating.K=10,20,30,40,50,60,70,80,90 "$gains" \
-  model.hidden-width=128,1024 seed=1,2 "$@"
+  model.hidden-width=128,1024 seed=1,2 ${extra[@]+"${extra[@]}"}
+exit "$status"

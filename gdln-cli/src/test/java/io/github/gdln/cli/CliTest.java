@@ -158,6 +158,21 @@ class CliTest {
         assertThat(root.resolve("sweep-gating.K.png")).exists();
     }
 
+    /** --dry-run lists every point with its resolved configuration and runs nothing; an impossible point exits 2. */
+    @Test
+    void dryRunListsAndChecksEveryPointWithoutRunning() {
+        Result ok = gdln(concat(run("routing-toy", TINY), "-m", "gating.K=1,2", "init.scale=0.1,10", "--dry-run"));
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("4 points, every configuration valid", "[1/4] gating.K=1,init.scale=0.1 {",
+                "[4/4] gating.K=2,init.scale=10 {", "\"K\":2", "\"scale\":10");
+        assertThat(tmp.resolve("runs")).doesNotExist();
+        Result bad = gdln(concat(run("routing-toy", TINY), "-m", "gating.K=2,5", "--dry-run"));
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.out() + bad.err()).contains("K must be in 1..3", "[sweep point gating.K=5]")
+                .doesNotContain("[sweep point gating.K=2]");
+        assertThat(tmp.resolve("runs")).doesNotExist();
+    }
+
     @Test
     void severalValuesWithoutMultirunIsAUsageError() {
         Result r = gdln(run("routing-toy", "gating.K=1,2"));

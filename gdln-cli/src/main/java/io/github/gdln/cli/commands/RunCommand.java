@@ -1,6 +1,7 @@
 package io.github.gdln.cli.commands;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
 import io.github.gdln.cli.App;
 import io.github.gdln.cli.GdlnCommand;
 import io.github.gdln.cli.Main;
@@ -13,6 +14,7 @@ import io.github.gdln.cli.config.RunConfig;
 import io.github.gdln.cli.plot.SweepPlots;
 import io.github.gdln.cli.run.Files2;
 import io.github.gdln.cli.run.Json;
+import io.github.gdln.cli.run.KPathEngine;
 import io.github.gdln.cli.run.Progress;
 import io.github.gdln.cli.run.RunExecutor;
 import io.github.gdln.cli.run.Status;
@@ -68,6 +70,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--dry-run", description = "check every point's configuration and list the points with their"
+            + " resolved configuration, without running (exit 2 when any point has a problem)")
+    boolean dryRun;
+
     @Override
     public Integer call() throws Exception {
         App app = parent.app();
@@ -100,6 +106,9 @@ public final class RunCommand implements Callable<Integer> {
         if (workers < 0) {
             throw new Main.UsageException("--workers must be >= 0, was " + workers);
         }
+        if (dryRun) {
+            return list(app, sweep, configs);
+        }
         app.interrupts().installHook(120_000);
         try {
             if (!sweep.isSweep()) {
@@ -109,6 +118,32 @@ public final class RunCommand implements Callable<Integer> {
         } finally {
             app.interrupts().removeHook();
         }
+    }
+
+    /**
+     * --dry-run: the checks that need no data ({@link KPathEngine#routingProblems}) on every point, all problems
+     * reported together (exit 2); then one line per point, its label and its resolved configuration as one-line JSON.
+     */
+    private static int list(App app, Sweep sweep, List<RunConfig> configs) {
+        int n = configs.size();
+        List<Problem> problems = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (String why : KPathEngine.routingProblems(app.registry(), configs.get(i))) {
+                problems.add(new Problem("gating.K", String.valueOf(configs.get(i).gating().params().get("K")), "",
+                        why + " [sweep point " + Sweep.label(sweep.points().get(i)) + "]", ""));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigProblems(problems);
+        }
+        app.out().println(configs.get(0).experiment().name() + ": " + n + (n == 1 ? " point" : " points")
+                + ", every configuration valid (dry run, nothing was run)");
+        for (int i = 0; i < n; i++) {
+            String label = Sweep.label(sweep.points().get(i));
+            app.out().println("[" + (i + 1) + "/" + n + "] " + (label.isEmpty() ? "-" : label) + " "
+                    + configs.get(i).resolved().root().render(ConfigRenderOptions.concise()));
+        }
+        return Main.OK;
     }
 
     private int single(App app, RunConfig config) throws Exception {

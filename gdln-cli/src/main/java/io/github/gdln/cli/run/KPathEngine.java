@@ -10,6 +10,7 @@ import io.github.gdln.cli.App;
 import io.github.gdln.cli.config.RunConfig;
 import io.github.gdln.cli.plot.RunPlots;
 import io.github.gdln.core.Registry;
+import io.github.gdln.core.gating.TrainedPairs;
 import io.github.gdln.core.kpath.KPathRun;
 import io.github.gdln.core.kpath.Metrics;
 import io.github.gdln.core.train.TrainerSettings;
@@ -116,6 +117,29 @@ public final class KPathEngine {
         }
         if (initScheme != null && !initScheme.equals("xavier")) {
             why.add("init.scheme is " + initScheme + ", the k-path model starts Xavier-uniform (init.scheme=xavier)");
+        }
+        return why;
+    }
+
+    /**
+     * A routing point's problem that shows without its data (empty when none): K outside 1..M for a task that
+     * declares its domain count M ({@code task.domains}), found by {@link TrainedPairs#matrix}'s own check. Used by
+     * {@code gdln run --dry-run}.
+     */
+    public static List<String> routingProblems(Registry registry, RunConfig config) {
+        List<String> why = new ArrayList<>();
+        if (config.gating() == null || !config.gating().name().equals("routing") || config.task() == null) {
+            return why;
+        }
+        try {
+            Params g = registry.params(Registry.Kind.GATING, config.gating().name(), config.gating().params());
+            Params t = registry.params(Registry.Kind.TASK, config.task().name(), config.task().params());
+            if (t.has("domains") && g.has("K") && g.has("mode")) {
+                TrainedPairs.matrix(TrainedPairs.Mode.parse(g.getString("mode"), g.owner()), t.getInt("domains"),
+                        g.getInt("K"));
+            }
+        } catch (IllegalArgumentException e) {
+            why.add(e.getMessage());
         }
         return why;
     }

@@ -5,11 +5,11 @@ import io.github.gdln.api.LossKind;
 import io.github.gdln.core.engine.UnitPlan.Input;
 import io.github.gdln.core.engine.UnitPlan.Unit;
 import io.github.gdln.core.graph.CompiledGraph;
+import io.github.gdln.core.util.SoftmaxCrossEntropy;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Exact forward and backward propagation of a gated network over a batch of base samples and a set of contexts.
@@ -141,21 +141,34 @@ public final class Propagator {
         return weight == 0 ? null : diff.muli(weight * 2.0 * scale / b);
     }
 
-    /** Softmax cross-entropy averaged over rows; returns weight · ∂/∂logits = weight · (softmax − y) / b. */
-    private static INDArray crossEntropy(INDArray logits, INDArray target, int b, double[] loss, long[] correct,
-                                         int k, double weight) {
-        INDArray shifted = logits.subColumnVector(logits.max(1).reshape(b, 1));
-        INDArray p = Transforms.exp(shifted, true);
-        INDArray sums = p.sum(1).reshape(b, 1);
-        p.diviColumnVector(sums);
-        // -Σ y log p = -Σ y shifted + log Σ exp(shifted), with rows of y summing to 1
-        double logSum = Transforms.log(sums, true).sumNumber().doubleValue();
-        double fit = shifted.mul(target).sumNumber().doubleValue();
-        loss[k] += (logSum - fit) / b;
-        INDArray predicted = logits.argMax(1);
-        INDArray actual = target.argMax(1);
-        correct[k] += predicted.eq(actual).castTo(DataType.INT).sumNumber().longValue();
-        return weight == 0 ? null : p.subi(target).muli(weight / b);
+    /**
+     * Softmax cross-entropy averaged over rows ({@link SoftmaxCrossEntropy}: stable for any finite logits); returns
+     * weight · ∂/∂logits = weight · (softmax − y) / b. One pass in Java over a double copy of the (small) logits.
+     */
+    static INDArray crossEntropy(INDArray logits, INDArray target, int b, double[] loss, long[] correct,
+                                 int k, double weight) {
+        int c = (int) logits.size(1);
+        double[] z = logits.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] y = target.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double sum = 0;
+        long right = 0;
+        for (int r = 0; r < b; r++) {
+            int base = r * c;
+            if (SoftmaxCrossEntropy.argMax(z, base, c) == SoftmaxCrossEntropy.argMax(y, base, c)) {
+                right++;
+            }
+            sum += SoftmaxCrossEntropy.lossAndGradientInPlace(z, base, c, y, base);
+        }
+        loss[k] += sum / b;
+        correct[k] += right;
+        if (weight == 0) {
+            return null;
+        }
+        double factor = weight / b;
+        for (int q = 0; q < z.length; q++) {
+            z[q] *= factor;
+        }
+        return Nd4j.createFromArray(z).reshape(b, c).castTo(logits.dataType());
     }
 
     /** The inputs (or targets) of {@code node} for {@code samples}, cached while the batch stays the same. */

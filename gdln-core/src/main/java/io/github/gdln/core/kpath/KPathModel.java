@@ -1,5 +1,6 @@
 package io.github.gdln.core.kpath;
 
+import io.github.gdln.core.util.SoftmaxCrossEntropy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -761,23 +762,12 @@ public final class KPathModel {
                         continue;
                     }
                     int biasBase = oDecBias + j * c;
-                    double max = Double.NEGATIVE_INFINITY;
                     for (int q = 0; q < c; q++) {
-                        double v = y.get(base + q) + pNio.get(biasBase + q);
-                        p[q] = v;
-                        max = Math.max(max, v);
+                        p[q] = y.get(base + q) + pNio.get(biasBase + q);
                     }
-                    double sum = 0;
+                    loss += SoftmaxCrossEntropy.lossAndGradientInPlace(p, 0, c, labelMaps[j][labels[s]], scale);
                     for (int q = 0; q < c; q++) {
-                        double e = Math.exp(p[q] - max);
-                        p[q] = e;
-                        sum += e;
-                    }
-                    int t = labelMaps[j][labels[s]];
-                    loss += Math.log(sum) - Math.log(p[t]);
-                    double inv = 1.0 / sum;
-                    for (int q = 0; q < c; q++) {
-                        y.set(base + q, (p[q] * inv - (q == t ? 1.0 : 0.0)) * scale);
+                        y.set(base + q, p[q]);
                     }
                 }
             }
@@ -922,26 +912,18 @@ public final class KPathModel {
         y.addiRowVector(view(params, oDecBias, 1, m * c));
         Nio yn = Nio.of(y);
         int mc = m * c;
+        double[] logits = new double[c];
         for (int i = 0; i < m; i++) {
             for (int s = 0; s < n; s++) {
                 int row = (i * n + s) * mc;
                 for (int j = 0; j < m; j++) {
                     int base = row + j * c;
                     int t = labelMaps[j][labels[s]];
-                    double max = Double.NEGATIVE_INFINITY;
-                    int arg = 0;
                     for (int q = 0; q < c; q++) {
-                        double v = yn.get(base + q);
-                        if (v > max) {
-                            max = v;
-                            arg = q;
-                        }
+                        logits[q] = yn.get(base + q);
                     }
-                    double sum = 0;
-                    for (int q = 0; q < c; q++) {
-                        sum += Math.exp(yn.get(base + q) - max);
-                    }
-                    stats.addPair(i, j, Math.log(sum) + max - yn.get(base + t), arg == t);
+                    stats.addPair(i, j, SoftmaxCrossEntropy.loss(logits, 0, c, t),
+                            SoftmaxCrossEntropy.argMax(logits, 0, c) == t);
                 }
             }
         }

@@ -39,7 +39,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * batches of epoch e depend only on the seed and e. {@link #restore} puts a run back at an epoch boundary
  * (parameters and momenta from {@link KPathModel#parameters()} / {@link KPathModel#momenta()}, e.g. from a
  * checkpoint); it then continues exactly as the uninterrupted run would have. Metrics are {@link Metrics}: a group with no pathway (the untrained group
- * when K = M) is empty, never NaN. A non-finite training loss stops the run with a {@link DivergenceException}.
+ * when K = M) is empty, never NaN.
+ *
+ * <p><b>Divergence.</b> The run stops with a {@link DivergenceException} (naming epoch, step, learning rate and
+ * gain) when a step's training loss is not finite, or when a parameter is not finite after an epoch's last step
+ * (checked once per epoch, one pass over the parameters). The loss is computed stably
+ * ({@code util.SoftmaxCrossEntropy}), so it is finite for any finite logits however far apart (the paper's gain 10
+ * puts them thousands apart): it is non-finite only when the parameters or activations are, i.e. the gradient
+ * step really blew up. There is no other bound: a large but finite loss is reported, not treated as divergence.
  */
 public final class KPathRun {
 
@@ -306,11 +313,28 @@ public final class KPathRun {
             steps++;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (!allFinite(model.parameters())) {
+            throw new DivergenceException("k-path training diverged in epoch " + (epochsDone + 1) + ": a parameter"
+                    + " is not finite after the epoch's last step (learning-rate " + settings.learningRate()
+                    + ", gain " + settings.gain() + ")");
+        }
         epochsDone++;
         Metrics trainMetrics = measure(train, settings.evalTrainSamples());
         Optional<Metrics> testMetrics = test == null ? Optional.empty()
                 : Optional.of(measure(test, settings.evalTestSamples()));
         return new EpochMetrics(epochsDone, lossSum / steps, trainMetrics, testMetrics, seconds, n);
+    }
+
+    /** Whether every element of the contiguous array {@code a} is finite (one pass, no ND4J op). */
+    private static boolean allFinite(INDArray a) {
+        Nio n = Nio.of(a);
+        long len = a.length();
+        for (int k = 0; k < len; k++) {
+            if (!Double.isFinite(n.get(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Accuracy and loss on trained and untrained pathways over the first {@code limit} images (0 = all). */

@@ -1,6 +1,8 @@
 package io.github.gdln.plugins.cifar;
 
 import io.github.gdln.core.kpath.KPathRun;
+import java.util.OptionalDouble;
+import io.github.gdln.core.kpath.Metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,6 +66,40 @@ class CifarTransferTaskTest {
         assertThat(e).hasSize(2);
         assertThat(e.get(1).test().orElseThrow().trainedAccuracy()).isPresent();
         assertThat(e.get(1).trainingLoss()).isFinite();
+    }
+
+    /**
+     * The CIFAR part of the paper's grid (issue 13): every Xavier gain of {@code scripts/cifar10.sh} (10 .. 1e-4)
+     * on rotated raw pixels of the fixture (M = 10, K = 5, one epoch of 30 images, float32) gives a finite training
+     * loss and finite metrics on both groups, train and test. Raw CIFAR pixels over 3072 inputs put gain-10 logits
+     * in the thousands, where the former step loss was infinite.
+     */
+    @Test
+    void everyGainOfThePaperGridGivesFiniteNumbers() throws Exception {
+        Path data = CifarFixtures.write(tmp.resolve("cifar"), 6, 10, 1);
+        TaskData task = new CifarTransferTask().load(params(Map.of("data-dir", data.toString(), "domains", 10)), 1);
+        RoutingData train = (RoutingData) task;
+        RoutingData test = (RoutingData) task.test().orElseThrow();
+        for (double gain : new double[] {10, 1, 0.1, 0.01, 0.001, 0.0001}) {
+            Map<String, Object> merged = new HashMap<>(
+                    ConfigFactory.defaultReference().getConfig("gdln.trainer.kpath").root().unwrapped());
+            merged.putAll(Map.of("epochs", 1, "hidden-width", 32, "gain", gain, "learning-rate", 1e-4));
+            KPathRun run = new KPathRun(train, test, KPathRun.routingGate("K_plus_mod", 5, true, 10, 1),
+                    KPathRun.Settings.from(new Params("trainer kpath", merged)), 1);
+            KPathRun.EpochMetrics e = run.run(null).get(0);
+            assertThat(e.trainingLoss()).as("gain %s training loss", gain).isFinite();
+            for (Metrics m : List.of(e.train(), e.test().orElseThrow())) {
+                for (OptionalDouble v : List.of(m.trainedAccuracy(), m.trainedLoss(), m.untrainedAccuracy(),
+                        m.untrainedLoss())) {
+                    assertThat(v).isPresent();
+                    assertThat(v.getAsDouble()).as("gain %s metric", gain).isFinite();
+                }
+            }
+            if (gain == 10) {
+                assertThat(e.train().trainedLoss().getAsDouble()).as("gain-10 loss: logits far apart")
+                        .isGreaterThan(100);
+            }
+        }
     }
 
     @Test

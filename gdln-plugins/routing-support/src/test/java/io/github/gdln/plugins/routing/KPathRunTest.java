@@ -2,11 +2,13 @@ package io.github.gdln.plugins.routing;
 
 import io.github.gdln.core.kpath.KPathRun;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.gdln.api.Params;
 import io.github.gdln.core.kpath.Metrics;
 import io.github.gdln.core.kpath.PairStats;
+import io.github.gdln.core.train.DivergenceException;
 import io.github.gdln.datasets.ImageDataset;
 import io.github.gdln.datasets.PixelPermutation;
 import java.util.ArrayList;
@@ -80,6 +82,36 @@ class KPathRunTest {
             assertThat(a.get(e).trainingLoss()).isCloseTo(b.get(e).trainingLoss(), within(1e-10));
             assertThat(a.get(e).train().trainedLoss().getAsDouble())
                     .isCloseTo(b.get(e).train().trainedLoss().getAsDouble(), within(1e-10));
+        }
+    }
+
+    /**
+     * "Diverged" means non-finite numbers, not large ones: at gain 10 (logits far apart, a loss of hundreds at the
+     * start) a run trains with finite losses and metrics, float32 and float64; an absurd learning rate (1e6) makes
+     * the parameters blow up and the run stops with a {@link DivergenceException} that names the reason and the
+     * learning rate.
+     */
+    @Test
+    void largeGainTrainsAndAnAbsurdLearningRateDiverges() {
+        SplittableRandom r = new SplittableRandom(3);
+        List<PixelPermutation> perms = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            perms.add(PixelPermutation.random(16, r));
+        }
+        RoutingTaskData train = data(separable(200, 1), perms, false);
+        boolean[][] gate = KPathRun.routingGate("K_plus_mod", 2, true, 3, 11);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            KPathRun large = new KPathRun(train, null, gate,
+                    new KPathRun.Settings(2, 8, 4, 10.0, 1e-4, 0.9, type, 0, 0), 4);
+            double initial = large.measure(train, 0).trainedLoss().getAsDouble();
+            List<KPathRun.EpochMetrics> e = large.run(null);
+            assertThat(initial).as("initial loss at gain 10").isGreaterThan(20);
+            assertThat(e.get(1).trainingLoss()).isFinite().isLessThan(e.get(0).trainingLoss());
+            assertThat(e.get(1).train().trainedLoss().getAsDouble()).isFinite().isLessThan(initial);
+            KPathRun absurd = new KPathRun(train, null, gate,
+                    new KPathRun.Settings(2, 8, 4, 1.0, 1e6, 0.9, type, 0, 0), 4);
+            assertThatThrownBy(() -> absurd.run(null)).isInstanceOf(DivergenceException.class)
+                    .hasMessageContaining("k-path training diverged in epoch 1").hasMessageContaining("1000000.0");
         }
     }
 
