@@ -239,14 +239,27 @@ class CliTest {
     }
 
     @Test
-    void aRandomStartHasNoOverlayAndTheSummarySaysWhichChecksFail() throws IOException {
+    void aRandomStartHasAnApproximateOverlayThatCompareReports() throws IOException {
         assertThat(gdln(concat(run("routing-toy", TINY), "init.scheme=orthogonal", "init.scale=0.2")).code())
                 .isEqualTo(0);
         Path f = onlyRun("routing-toy");
-        assertThat(f.resolve("theory.csv")).doesNotExist();
+        assertThat(f.resolve("theory.csv")).exists();
         String summary = Files.readString(f.resolve("summary.json"));
-        assertThat(summary).contains("neural race reduction assumptions fail", "FAIL aligned start");
-        assertThat(summary).doesNotContain("FAIL shared singular vectors"); // the data satisfy it
+        assertThat(summary).contains("approximate: start projected from random weights");
+        Result c = gdln("compare", f.toString());
+        assertThat(c.code()).as(c.err()).isEqualTo(0);
+        assertThat(c.out()).contains("approximate: start projected from random weights", "loss (theory)",
+                "point by point");
+    }
+
+    @Test
+    void aRandomStartWhoseProjectionFailsHasNoOverlayAndSaysWhy() throws IOException {
+        // XOR branches from a Gaussian start: only the aligned check fails, but the aligned initialiser's mode map
+        // is not the gated one, so the projection has no aligned system to start
+        assertThat(gdln(run("xor", "trainer.epochs=5")).code()).isEqualTo(0);
+        Path f = onlyRun("xor");
+        assertThat(f.resolve("theory.csv")).doesNotExist();
+        assertThat(Files.readString(f.resolve("summary.json"))).contains("FAIL aligned start");
     }
 
     @Test
