@@ -35,6 +35,11 @@ class CliTest {
     }
 
     Result gdln(String... args) {
+        return gdlnIn(tmp, args);
+    }
+
+    /** Runs gdln in-process, with the plugin folder {@code tmp/no-plugins} unless {@code --plugins} is given. */
+    static Result gdlnIn(Path tmp, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(Arrays.asList(args));
