@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * Immutable named parameters handed to an SPI implementation: the resolved configuration block of a task, a
  * gating scheme or an architecture. Values are JDK types (Number, String, Boolean, List) and nested blocks: a nested
  * object is a {@code Params} (or a {@code Map}, wrapped on access), a list of objects a list of them. A missing key
- * or a value of the wrong type fails with a message naming the owner, where it was written, the key and the value.
+ * or a value of the wrong type fails with a {@link ParamException} naming the owner, where it was written, the key and the value.
  *
  * @param owner  what the parameters configure, used in error messages (e.g. {@code "task routing-toy"},
  *               {@code "model.nodes[2]"})
@@ -70,14 +70,13 @@ public record Params(String owner, Map<String, Object> values, String origin) {
     private Object required(String key) {
         Object v = values.get(key);
         if (v == null) {
-            throw new IllegalArgumentException(where() + ": missing parameter '" + key + "' (have " + values.keySet()
-                    + ")");
+            throw new ParamException(where(), key, null, "is missing (have " + values.keySet() + ")");
         }
         return v;
     }
 
-    private IllegalArgumentException wrongType(String key, Object v, String expected) {
-        return new IllegalArgumentException(where() + ": parameter '" + key + "' = " + v + " is not " + expected);
+    private ParamException wrongType(String key, Object v, String expected) {
+        return new ParamException(where(), key, v, "is not " + expected);
     }
 
     /** The integer {@code key}. */
@@ -93,7 +92,7 @@ public record Params(String owner, Map<String, Object> values, String origin) {
     public int getInt(String key, int min) {
         int v = getInt(key);
         if (v < min) {
-            throw new IllegalArgumentException(where() + ": parameter '" + key + "' = " + v + " must be >= " + min);
+            throw new ParamException(where(), key, v, "must be >= " + min);
         }
         return v;
     }

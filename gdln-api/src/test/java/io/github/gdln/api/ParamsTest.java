@@ -31,7 +31,7 @@ class ParamsTest {
     void errorsNameWhereTheBlockWasWritten() {
         Params node = nested.getParamsList("nodes").get(0);
         assertThatThrownBy(() -> node.getInt("width"))
-                .hasMessage("model.nodes[0] (a.conf:4): missing parameter 'width' (have [name])");
+                .hasMessage("model.nodes[0] (a.conf:4): parameter 'width' is missing (have [name])");
         assertThatThrownBy(() -> nested.getParamsList("inputs"))
                 .hasMessageContaining("a.conf:2").hasMessageContaining("element 0 = x is not an object");
         assertThatThrownBy(() -> nested.getParams("inputs")).hasMessageContaining("is not an object");

@@ -1,7 +1,10 @@
 package io.github.gdln.core;
 
+import io.github.gdln.api.Architecture;
 import io.github.gdln.api.GatingScheme;
 import io.github.gdln.api.Graph;
+import io.github.gdln.api.Params;
+import io.github.gdln.api.Task;
 import io.github.gdln.api.TaskData;
 import io.github.gdln.core.Registry.Kind;
 import io.github.gdln.core.engine.BoundTask;
@@ -58,62 +61,57 @@ public final class Simulation {
 
     /** Loads, compiles, binds and initialises everything {@code setup} names. */
     public static Simulation prepare(Registry registry, Setup setup) {
-        Bound b = bind(registry, setup);
-        GatedNetwork net = new GatedNetwork(b.graph(), setup.dataType());
-        setup.init().apply(net, b.task(), Seeds.stream(setup.seed(), Seeds.INIT));
-        return new Simulation(setup, b.graph(), b.task(), net);
+        Params taskParams = registry.params(Kind.TASK, setup.task(), setup.taskParams());
+        TaskData data = registry.task(setup.task()).load(taskParams, Seeds.derive(setup.seed(), Seeds.TASK));
+        BoundTask boundTask = bind(registry, setup, data, new Kind[1]);
+        GatedNetwork net = new GatedNetwork(boundTask.graph(), setup.dataType());
+        setup.init().apply(net, boundTask, Seeds.stream(setup.seed(), Seeds.INIT));
+        return new Simulation(setup, boundTask.graph(), boundTask, net);
     }
 
     /**
-     * Checks that {@code setup} can be prepared (the task loads, the graph compiles, the gating binds to them)
-     * without allocating or initialising the network: a configuration check before anything runs.
+     * What stops {@code setup} from being prepared, found without loading a dataset or allocating a network: the
+     * components' parameters and how task, architecture and gating fit together, as far as the task can
+     * {@linkplain Task#preview preview} its data (a task that cannot is only checked for being known).
      *
-     * @throws SetupException naming the component group that failed and why
+     * @return the component at fault and the exception it threw, or empty when the setup checks out
      */
-    public static void check(Registry registry, Setup setup) {
-        bind(registry, setup);
-    }
-
-    private record Bound(CompiledGraph graph, BoundTask task) {
-    }
-
-    private static Bound bind(Registry registry, Setup setup) {
-        TaskData data = stage("task", () -> registry.task(setup.task()).load(
-                registry.params(Kind.TASK, setup.task(), setup.taskParams()), Seeds.derive(setup.seed(), Seeds.TASK)));
-        Graph spec = stage("model", () -> registry.architecture(setup.architecture()).build(
-                registry.params(Kind.ARCHITECTURE, setup.architecture(), setup.architectureParams()), data));
-        CompiledGraph graph = stage("model", () -> new CompiledGraph(spec));
-        GatingScheme.Gating bound = stage("gating", () -> registry.gating(setup.gating()).bind(
-                registry.params(Kind.GATING, setup.gating(), setup.gatingParams()), spec, data,
-                Seeds.derive(setup.seed(), Seeds.GATING)));
-        BoundTask boundTask = stage("gating", () -> new BoundTask(graph, data, bound));
-        return new Bound(graph, boundTask);
-    }
-
-    private static <T> T stage(String group, java.util.function.Supplier<T> step) {
+    public static java.util.Optional<Fault> check(Registry registry, Setup setup) {
+        Kind[] stage = {Kind.TASK};
         try {
-            return step.get();
-        } catch (SetupException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw new SetupException(group, e);
+            Params taskParams = registry.params(Kind.TASK, setup.task(), setup.taskParams());
+            java.util.Optional<TaskData> data = registry.task(setup.task()).preview(taskParams,
+                    Seeds.derive(setup.seed(), Seeds.TASK));
+            if (data.isPresent()) {
+                bind(registry, setup, data.get(), stage);
+            }
+            return java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of(new Fault(stage[0], e));
         }
     }
 
-    /** A setup that cannot be prepared: the component group at fault ({@code task}, {@code model}, {@code gating}). */
-    public static final class SetupException extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-        private final String group;
+    /**
+     * Why a setup cannot be prepared.
+     *
+     * @param component the component whose parameters (or fit with the others) failed
+     * @param cause     what it threw; a {@link io.github.gdln.api.ParamException} names the parameter
+     */
+    public record Fault(Kind component, RuntimeException cause) {
+    }
 
-        SetupException(String group, IllegalArgumentException cause) {
-            super(cause.getMessage(), cause);
-            this.group = group;
-        }
-
-        /** {@code task}, {@code model} or {@code gating}. */
-        public String group() {
-            return group;
-        }
+    /** Builds and compiles the graph for {@code data} and binds the gating; {@code stage[0]} tracks the step. */
+    private static BoundTask bind(Registry registry, Setup setup, TaskData data, Kind[] stage) {
+        stage[0] = Kind.ARCHITECTURE;
+        Architecture arch = registry.architecture(setup.architecture());
+        Params archParams = registry.params(Kind.ARCHITECTURE, setup.architecture(), setup.architectureParams());
+        Graph spec = arch.build(archParams, data);
+        CompiledGraph graph = new CompiledGraph(spec);
+        stage[0] = Kind.GATING;
+        GatingScheme gating = registry.gating(setup.gating());
+        Params gatingParams = registry.params(Kind.GATING, setup.gating(), setup.gatingParams());
+        GatingScheme.Gating bound = gating.bind(gatingParams, spec, data, Seeds.derive(setup.seed(), Seeds.GATING));
+        return new BoundTask(graph, data, bound);
     }
 
     /** Trains the network in place and returns what was measured. */

@@ -8,7 +8,9 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.github.gdln.api.ParamException;
 import io.github.gdln.api.Params;
+import io.github.gdln.cli.run.RunExecutor;
 import io.github.gdln.core.InitSpec;
 import io.github.gdln.core.Registry;
 import io.github.gdln.core.Simulation;
@@ -25,7 +27,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Validates a composed configuration and binds it to a {@link RunConfig}. Every problem is collected (unknown keys
  * with the nearest valid key, wrong types, out-of-range values, unknown component names) and thrown together as
- * {@link ConfigProblems}, each naming the key, the value and its origin.
+ * {@link ConfigProblems}, each naming the key, the value and its origin. Then the components are set up dry
+ * ({@link Simulation#check}: parameters, and how task, architecture and gating fit, without loading a dataset or
+ * allocating a network), so that what would fail when the run starts fails here, before anything is written.
  */
 public final class Binder {
     /** Trainer methods as written in configurations. */
@@ -154,30 +158,39 @@ public final class Binder {
         RunConfig bound = new RunConfig(experiment, task, gating, model, trainer, control,
                 new RunConfig.Engine(engine, evalTrain, evalTest, encoderWindow), new InitSpec(scheme, scale), seed,
                 precision.equals("float") ? DataType.FLOAT : DataType.DOUBLE, config);
-        checkDataDefined(bound);
+        Simulation.check(composer.registry(), RunExecutor.setup(bound)).ifPresent(f -> {
+            throw new ConfigProblems(problem(f));
+        });
         return bound;
     }
 
     /**
-     * Components written as data ({@code model = graph}, {@code gating = table}, {@code task = table}) are checked
-     * here, before anything runs: the task is loaded, the graph compiled and the gating bound, and the first error
-     * (naming the file and line of the bad node, edge, context or array) becomes a problem of its group.
+     * A component that cannot be set up with its parameters, as a problem at the parameter's key when the
+     * component named it, else at the component's name.
      */
-    private void checkDataDefined(RunConfig c) {
-        boolean dataDefined = c.model().name().equals("graph") || c.gating().name().equals("table")
-                || c.task().name().equals("table");
-        if (!dataDefined) {
-            return;
+    private Problem problem(Simulation.Fault fault) {
+        String group = Composer.GROUPS.entrySet().stream().filter(g -> g.getValue() == fault.component())
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        // a parameter of the component's own block; one of a nested block (owner model.nodes[2] (file:line))
+        // keeps its whole message, which says where that block was written
+        if (fault.cause() instanceof ParamException p && !p.owner().contains(".")) {
+            String key = group + "." + p.key();
+            ConfigValue v = valueAt(key);
+            return v != null ? new Problem(key, v.render(), Origins.describe(v.origin()), p.reason(), "")
+                    : new Problem(key, p.value() == null ? "" : String.valueOf(p.value()), "", p.reason(), "");
         }
+        ConfigValue name = valueAt(group + ".name");
+        String why = fault.cause().getMessage() == null ? fault.cause().toString() : fault.cause().getMessage();
+        return new Problem(group + ".name", name == null ? "" : name.render(),
+                name == null ? "" : Origins.describe(name.origin()),
+                "cannot be set up with these parameters: " + why, "");
+    }
+
+    private ConfigValue valueAt(String key) {
         try {
-            Simulation.check(composer.registry(), io.github.gdln.cli.run.RunExecutor.setup(c));
-        } catch (Simulation.SetupException e) {
-            RunConfig.Component at = switch (e.group()) {
-                case "task" -> c.task();
-                case "gating" -> c.gating();
-                default -> c.model();
-            };
-            throw new ConfigProblems(new Problem(e.group(), at.name(), "", e.getMessage(), ""));
+            return config.hasPath(key) ? config.getValue(key) : null;
+        } catch (ConfigException e) {
+            return null;
         }
     }
 

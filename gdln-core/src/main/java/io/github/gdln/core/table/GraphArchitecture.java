@@ -4,6 +4,7 @@ import io.github.gdln.api.Architecture;
 import io.github.gdln.api.Edge;
 import io.github.gdln.api.Graph;
 import io.github.gdln.api.Node;
+import io.github.gdln.api.ParamException;
 import io.github.gdln.api.Params;
 import io.github.gdln.api.TaskData;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ public final class GraphArchitecture implements Architecture {
             }
             for (String name : names) {
                 if (!nodeBlocks.containsKey(name)) {
-                    throw new IllegalArgumentException(p.where() + ": " + role + " names unknown node '" + name
+                    throw new ParamException(p.where(), role, names, "names unknown node '" + name
                             + "'; nodes are " + nodeBlocks.keySet());
                 }
             }

@@ -3,6 +3,7 @@ package io.github.gdln.core.table;
 import io.github.gdln.api.Context;
 import io.github.gdln.api.Loss;
 import io.github.gdln.api.LossKind;
+import io.github.gdln.api.ParamException;
 import io.github.gdln.api.Params;
 import io.github.gdln.api.Task;
 import io.github.gdln.api.TaskData;
@@ -16,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -54,6 +56,12 @@ public final class TableTask implements Task {
         return "a task given as data: inputs, targets and annotations inline or from .csv/.npy files";
     }
 
+    /** The table is small and already in the configuration (or in files it names): previewing is loading. */
+    @Override
+    public Optional<TaskData> preview(Params params, long seed) {
+        return Optional.of(load(params, seed));
+    }
+
     @Override
     public TaskData load(Params p, long seed) {
         p.requireOnly(List.of("contexts", "inputs", "targets", "annotations", "loss", "loss-scale",
@@ -61,7 +69,7 @@ public final class TableTask implements Task {
         String lossName = p.getString("loss").toLowerCase(Locale.ROOT);
         LossKind kind = LOSSES.get(lossName);
         if (kind == null) {
-            throw new IllegalArgumentException(p.where() + ": loss = " + lossName + "; expected one of "
+            throw new ParamException(p.where(), "loss", lossName, "is not a loss; expected one of "
                     + String.join(", ", LOSSES.keySet()));
         }
         Loss loss = new Loss(kind, p.getDouble("loss-scale"), p.getBoolean("mean-over-contexts"));

@@ -109,7 +109,7 @@ class DataDefinedComponentsTest {
         Params both = at("task.targets[0]", 5, "node", "y", "values", List.of(1), "file", "y.npy");
         assertThatThrownBy(() -> new TableTask().load(task("inputs", List.of(X), "targets", List.of(both)), 1))
                 .hasMessageContaining("a.conf:5").hasMessageContaining("give either values");
-        assertThatThrownBy(() -> xy("loss", "hinge")).hasMessageContaining("loss = hinge; expected one of");
+        assertThatThrownBy(() -> xy("loss", "hinge")).hasMessageContaining("parameter 'loss' = hinge is not a loss; expected one of");
         assertThatThrownBy(() -> xy("loss", "softmax-cross-entropy"))
                 .hasMessage("task.targets[0] (a.conf:4): row 1 is not a probability row (e.g. one-hot), as the "
                         + "targets of softmax-cross-entropy must be");
