@@ -6,6 +6,10 @@
 # features: add task.feature-model=FILE task.feature-layer=NAME. Extra overrides after the script's name apply to
 # every point, e.g. scripts/cifar10.sh trainer.epochs=1 task.train-samples=200. scripts/cifar10.sh --dry-run prints
 # the command and every point with its resolved configuration, checks them without training (exit 2 on a problem).
+# On a SLURM cluster the 84 points are one job array (gdln-cli/README.md, "Running on a cluster"), e.g.
+#   scripts/cifar10.sh --launcher slurm launcher.partition=cpu launcher.time=1-00:00:00 launcher.mem=8G \
+#     'launcher.setup=["module load java/17"]'
+# then scripts/gdln sweep status --watch <folder> and scripts/gdln sweep collect <folder>.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dry=()

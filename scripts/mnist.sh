@@ -8,6 +8,13 @@
 #   scripts/mnist.sh --dry-run                                   (check and list every point, run nothing)
 # --dry-run prints each sweep's command and every point with its resolved configuration, checks every point's
 # configuration without training, and exits 2 when any point of any sweep has a problem (all are reported).
+# On a SLURM cluster (gdln-cli/README.md, "Running on a cluster"), from the login node, each sweep is one job array:
+#   scripts/mnist.sh --launcher slurm launcher.partition=cpu launcher.time=2-00:00:00 launcher.cpus-per-task=2 \
+#     launcher.mem=8G launcher.array-parallelism=40 'launcher.setup=["module load java/17"]'
+# (or the launcher { } block in a file: scripts/mnist.sh --launcher slurm --config cluster.conf) submits 3 arrays
+# (168 + 168 + 216 points) and prints each sweep folder; then scripts/gdln sweep status --watch <folder>, and
+# scripts/gdln sweep collect <folder> for the table and plots. Tasks stopped by the time limit or preempted resume
+# from their checkpoints (requeued, or scripts/gdln sweep resubmit <folder>).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 workers="${WORKERS:-1}"

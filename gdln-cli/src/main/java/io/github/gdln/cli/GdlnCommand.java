@@ -7,6 +7,7 @@ import io.github.gdln.cli.commands.PlotCommand;
 import io.github.gdln.cli.commands.ReproduceCommand;
 import io.github.gdln.cli.commands.ResumeCommand;
 import io.github.gdln.cli.commands.RunCommand;
+import io.github.gdln.cli.commands.SweepCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,13 +22,15 @@ import picocli.CommandLine.ScopeType;
         description = {"Gated Deep Linear Networks: run the paper's experiments, sweep them, compare with the theory.",
                 ""},
         subcommands = {RunCommand.class, ListCommand.class, ConfigCommand.class, CompareCommand.class,
-                PlotCommand.class, ReproduceCommand.class, ResumeCommand.class,
+                PlotCommand.class, ReproduceCommand.class, ResumeCommand.class, SweepCommand.class,
                 AutoComplete.GenerateCompletion.class},
         footer = {"", "Examples:",
                 "  gdln run routing-toy                          the routing network of docs/theory.md §3.2",
                 "  gdln run routing-toy gating.K=2 seed=3        with overrides",
                 "  gdln run -m routing-toy gating.K=1,2,4 seed=1,2   a sweep over 6 points",
                 "  gdln config routing-toy trainer.epochs=50     the resolved config and each value's origin",
+                "  gdln run -m routing-toy seed=1,2,3 --launcher slurm   the sweep as a SLURM job array",
+                "  gdln sweep status --watch runs/routing-toy/<date-time>   a sweep's points",
                 "  gdln list                                     experiments, components, plugins",
                 "  source <(gdln generate-completion)            bash/zsh completion",
                 "",
@@ -72,7 +75,8 @@ public final class GdlnCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is required: run, list, config, compare, plot, reproduce, resume, generate-completion");
+                "a command is required: run, list, config, compare, plot, reproduce, resume, sweep,"
+                        + " generate-completion");
     }
 
     /** The version line. */

@@ -35,6 +35,11 @@ class CliTest {
     }
 
     Result gdln(String... args) {
+        return gdlnIn(tmp, args);
+    }
+
+    /** Runs gdln in-process, with the plugin folder {@code tmp/no-plugins} unless {@code --plugins} is given. */
+    static Result gdlnIn(Path tmp, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(Arrays.asList(args));
@@ -239,14 +244,27 @@ class CliTest {
     }
 
     @Test
-    void aRandomStartHasNoOverlayAndTheSummarySaysWhichChecksFail() throws IOException {
+    void aRandomStartHasAnApproximateOverlayThatCompareReports() throws IOException {
         assertThat(gdln(concat(run("routing-toy", TINY), "init.scheme=orthogonal", "init.scale=0.2")).code())
                 .isEqualTo(0);
         Path f = onlyRun("routing-toy");
-        assertThat(f.resolve("theory.csv")).doesNotExist();
+        assertThat(f.resolve("theory.csv")).exists();
         String summary = Files.readString(f.resolve("summary.json"));
-        assertThat(summary).contains("neural race reduction assumptions fail", "FAIL aligned start");
-        assertThat(summary).doesNotContain("FAIL shared singular vectors"); // the data satisfy it
+        assertThat(summary).contains("approximate: start projected from random weights");
+        Result c = gdln("compare", f.toString());
+        assertThat(c.code()).as(c.err()).isEqualTo(0);
+        assertThat(c.out()).contains("approximate: start projected from random weights", "loss (theory)",
+                "point by point");
+    }
+
+    @Test
+    void aRandomStartWhoseProjectionFailsHasNoOverlayAndSaysWhy() throws IOException {
+        // XOR branches from a Gaussian start: only the aligned check fails, but the aligned initialiser's mode map
+        // is not the gated one, so the projection has no aligned system to start
+        assertThat(gdln(run("xor", "trainer.epochs=5")).code()).isEqualTo(0);
+        Path f = onlyRun("xor");
+        assertThat(f.resolve("theory.csv")).doesNotExist();
+        assertThat(Files.readString(f.resolve("summary.json"))).contains("FAIL aligned start");
     }
 
     @Test

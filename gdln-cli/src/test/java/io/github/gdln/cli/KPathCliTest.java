@@ -83,7 +83,8 @@ class KPathCliTest {
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         Path f = runs().get(0);
         assertThat(Files.readString(f.resolve("STATUS")).trim()).isEqualTo("completed");
-        assertThat(Files.readString(f.resolve("run.log"))).contains("engine: kpath (M=3, D=784, H=8");
+        assertThat(Files.readString(f.resolve("run.log"))).contains("engine: kpath (M=3, D=784, H=8", "plain step",
+                "epoch 1: training", "projected wall time of all 3 epochs");
         List<String> rows = Files.readAllLines(f.resolve("metrics.csv"));
         assertThat(rows.get(0)).isEqualTo("epoch,loss,trained_loss,untrained_loss,trained_accuracy,"
                 + "untrained_accuracy,test_trained_loss,test_untrained_loss,test_trained_accuracy,"
@@ -92,6 +93,8 @@ class KPathCliTest {
         assertThat(rows.get(3).split(",", -1)).hasSize(11).doesNotContain("", "NaN");
         String summary = Files.readString(f.resolve("summary.json"));
         assertThat(summary).contains("\"engine\": \"kpath\"", "\"test_trained_accuracy\"", "\"epochs\": 3");
+        assertThat(summary).contains("\"encoder-window\": 1", "\"train_seconds\"", "\"eval_seconds\"",
+                "\"eval_share_of_training\"", "\"projected_seconds\"");
         assertThat(f.resolve("accuracy.png")).isRegularFile();
         assertThat(f.resolve("gates.png")).isRegularFile();
         assertThat(Files.readString(f.resolve("provenance.json"))).contains("mnist-routing");
@@ -122,6 +125,14 @@ class KPathCliTest {
                 "task.test-samples=5"));
         assertThat(g.code()).as(g.out() + g.err()).isZero();
         assertThat(Files.readString(runs().get(0).resolve("summary.json"))).contains("\"engine\": \"generic\"");
+        // the deferred encoder update on request; a bad window is a configuration error naming the key
+        Result w = gdln(run("trainer.encoder-window=3", "trainer.epochs=1"));
+        assertThat(w.code()).as(w.out() + w.err()).isZero();
+        assertThat(Files.readString(runs().get(runs().size() - 1).resolve("run.log")))
+                .contains("deferred encoder update every 3 steps");
+        Result badWindow = gdln(run("trainer.encoder-window=0"));
+        assertThat(badWindow.code()).isEqualTo(2);
+        assertThat(badWindow.err()).contains("trainer.encoder-window", "auto or a number of steps >= 1");
         // kpath where the setup is not the k-path model: a configuration error naming why, nothing runs
         Result bad = gdln(run("trainer.engine=kpath", "model.hidden-layers=3", "init.scheme=orthogonal"));
         assertThat(bad.code()).isEqualTo(2);

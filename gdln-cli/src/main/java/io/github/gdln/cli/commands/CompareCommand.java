@@ -65,6 +65,14 @@ public final class CompareCommand implements Callable<Integer> {
         double[] tl = th.column("loss");
         var out = app.out();
         out.println("theory vs simulation: " + folder);
+        String theoryName = theoryName(folder);
+        if (!theoryName.isEmpty()) {
+            out.println("theory: " + theoryName);
+        }
+        if (theoryName.contains("approximate")) {
+            out.println("approximate: start projected from random weights (the run's start is not aligned; the"
+                    + " errors below measure the approximation)");
+        }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"epoch", "loss (simulation)", "loss (theory)", "difference"});
         double last = se[se.length - 1];
@@ -79,11 +87,13 @@ public final class CompareCommand implements Callable<Integer> {
         if (!lv.isEmpty()) {
             out.println();
             List<String[]> cr = new ArrayList<>();
-            cr.add(new String[] {"loss level", "crossing (simulation)", "crossing (theory)", "difference (epochs)"});
+            cr.add(new String[] {"loss level", "crossing (simulation)", "crossing (theory)", "difference (epochs)",
+                "relative"});
             for (double level : lv) {
                 double a = crossing(se, sl, level);
                 double b = crossing(te, tl, level);
-                cr.add(new String[] {fmt(level), fmt(a), fmt(b), fmt(a - b)});
+                cr.add(new String[] {fmt(level), fmt(a), fmt(b), fmt(a - b),
+                    Double.isNaN(a - b) ? "-" : String.format(Locale.ROOT, "%+.1f %%", 100 * (a - b) / a)});
             }
             Summaries.table(out, cr);
         }
@@ -123,6 +133,17 @@ public final class CompareCommand implements Callable<Integer> {
         out.println();
         out.printf(Locale.ROOT, "largest loss gap over the run: %.4g (initial loss %.4g)%n", tc.lossMaxAbs(), sl[0]);
         return Main.OK;
+    }
+
+    /** The prediction's name recorded in summary.json ("theory" entry), or empty. */
+    private static String theoryName(Path folder) throws java.io.IOException {
+        Path summary = folder.resolve("summary.json");
+        if (!Files.isRegularFile(summary)) {
+            return "";
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"theory\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(Files.readString(summary));
+        return m.find() ? m.group(1) : "";
     }
 
     /** A metrics or theory table as a core trajectory (epoch, loss, trained/untrained loss, sv.EDGE.K columns). */

@@ -5,6 +5,7 @@ import io.github.gdln.cli.App;
 import io.github.gdln.cli.Main;
 import io.github.gdln.cli.config.Composer;
 import io.github.gdln.cli.config.Assignment;
+import io.github.gdln.cli.launch.LauncherSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,29 @@ record ConfigArgs(String experiment, List<Assignment> overrides) {
             throw new Main.UsageException("no experiment given; see 'gdln list' for the experiments");
         }
         return new ConfigArgs(experiment, overrides);
+    }
+
+    /** The overrides of the run's configuration: all but the launcher group's. */
+    List<Assignment> runOverrides() {
+        return overrides.stream().filter(o -> !LauncherSettings.isLauncherKey(o.key())).toList();
+    }
+
+    /**
+     * The launcher settings: {@code --launcher NAME} (null: not given), the launcher overrides, the user's file and
+     * the experiment's {@code launcher} block over the defaults, validated.
+     */
+    LauncherSettings launcher(String name, Config user, Config experiment) {
+        List<Assignment> given = new ArrayList<>(overrides.stream()
+                .filter(o -> LauncherSettings.isLauncherKey(o.key())).toList());
+        if (name != null) {
+            given.add(Assignment.parse(LauncherSettings.GROUP + "=" + name));
+        }
+        return LauncherSettings.bind(List.of(LauncherSettings.layer(given), user, experiment));
+    }
+
+    /** A layer without the launcher group (not part of a run's configuration). */
+    static Config withoutLauncher(Config layer) {
+        return layer.withoutPath(LauncherSettings.GROUP);
     }
 
     /** The experiment's layer. */

@@ -45,15 +45,18 @@ public final class ConfigCommand implements Callable<Integer> {
     public Integer call() {
         App app = parent.app();
         ConfigArgs args = ConfigArgs.parse(positional);
+        Config experiment = args.experimentLayer(app);
+        Config user = ConfigArgs.userLayer(configFile);
+        args.launcher(null, user, experiment); // validated, not shown: not part of a run's configuration
         List<Assignment> fixed = new ArrayList<>();
-        for (Assignment a : args.overrides()) {
+        for (Assignment a : args.runOverrides()) {
             if (a.sweepValues().size() > 1) {
                 throw new Main.UsageException("'" + a.text() + "' is a sweep; 'config' shows one point");
             }
             fixed.add(a);
         }
-        Composer.Composed composed = app.composer().compose(args.experimentLayer(app),
-                ConfigArgs.userLayer(configFile), fixed);
+        Composer.Composed composed = app.composer().compose(ConfigArgs.withoutLauncher(experiment),
+                ConfigArgs.withoutLauncher(user), fixed);
         RunConfig rc = Binder.bind(app.composer(), composed);
         if (hocon) {
             app.out().print(rc.resolved().root().render(ConfigRenderOptions.defaults().setOriginComments(false)

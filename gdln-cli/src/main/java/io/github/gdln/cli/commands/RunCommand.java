@@ -11,7 +11,7 @@ import io.github.gdln.cli.config.ConfigProblems;
 import io.github.gdln.cli.config.Assignment;
 import io.github.gdln.cli.config.Problem;
 import io.github.gdln.cli.config.RunConfig;
-import io.github.gdln.cli.plot.SweepPlots;
+import io.github.gdln.cli.launch.LauncherSettings;
 import io.github.gdln.cli.run.Files2;
 import io.github.gdln.cli.run.Json;
 import io.github.gdln.cli.run.KPathEngine;
@@ -43,6 +43,7 @@ import picocli.CommandLine.ParentCommand;
                 "  gdln run routing-toy",
                 "  gdln run routing-toy init.scheme=orthogonal init.scale=0.2 trainer.epochs=300",
                 "  gdln run -m routing-toy gating.K=1,2,3,4 seed=1,2 --workers 2",
+                "  gdln run -m routing-toy gating.K=1,2,3,4 --launcher slurm launcher.time=1:00:00  (a SLURM job array)",
                 "  gdln run km-sweep                 (a sweep defined in the experiment file)"})
 public final class RunCommand implements Callable<Integer> {
     @ParentCommand
@@ -70,6 +71,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--launcher", paramLabel = "NAME", description = "where sweep points run: local (threads in"
+            + " this JVM, the default) or slurm (one job array; settings: launcher.<key>=<value>, see README)")
+    String launcher;
+
     @Option(names = "--dry-run", description = "check every point's configuration and list the points with their"
             + " resolved configuration, without running (exit 2 when any point has a problem)")
     boolean dryRun;
@@ -80,9 +85,12 @@ public final class RunCommand implements Callable<Integer> {
         ConfigArgs args = ConfigArgs.parse(positional);
         Config experiment = args.experimentLayer(app);
         Config user = ConfigArgs.userLayer(configFile);
+        LauncherSettings launch = args.launcher(launcher, user, experiment);
+        experiment = ConfigArgs.withoutLauncher(experiment);
+        user = ConfigArgs.withoutLauncher(user);
         List<Assignment> fixed = new ArrayList<>();
         Config expSweep = experiment.hasPath("experiment.sweep") ? experiment.getConfig("experiment.sweep") : null;
-        Sweep sweep = Sweep.of(args.overrides(), multirun, expSweep, fixed);
+        Sweep sweep = Sweep.of(args.runOverrides(), multirun, expSweep, fixed);
         List<RunConfig> configs = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         for (List<Assignment> point : sweep.points()) {
@@ -108,6 +116,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (dryRun) {
             return list(app, sweep, configs);
+        }
+        if (launch.name().equals("slurm")) {
+            return SweepCommand.submitNew(app, RunFolders.create(runsDir, configs.get(0).experiment().name()), sweep,
+                    configs, launch);
         }
         app.interrupts().installHook(120_000);
         try {
@@ -159,13 +171,8 @@ public final class RunCommand implements Callable<Integer> {
         Path root = RunFolders.create(runsDir, name);
         int n = configs.size();
         int w = workers > 0 ? workers : Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors()));
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("experiment", name);
-        info.put("command", io.github.gdln.cli.run.Provenance.commandLine(app.args()));
-        info.put("axes", sweep.axes());
-        info.put("points", n);
-        info.put("workers", w);
-        Files2.writeAtomically(root.resolve("sweep.json"), Json.write(info));
+        SweepFolder sweepFolder = SweepFolder.create(root, name, sweep,
+                io.github.gdln.cli.run.Provenance.commandLine(app.args()), "local", w);
         app.out().println("sweep " + name + ": " + n + " points over " + String.join(", ", sweep.axes().keySet())
                 + ", " + w + " in parallel -> " + root);
         Progress progress = quiet ? null : new Progress(app.err(), app.terminal(), name, "point", n, 10);
@@ -210,14 +217,7 @@ public final class RunCommand implements Callable<Integer> {
         for (Future<RunExecutor.Outcome> f : futures) {
             outcomes.add(f.get());
         }
-        SweepTable table = SweepTable.of(sweep, outcomes);
-        table.write(root);
-        table.print(app.out());
-        try {
-            SweepPlots.write(root, table);
-        } catch (RuntimeException | java.io.IOException e) {
-            app.err().println("gdln run: sweep plots not written: " + e.getMessage());
-        }
+        sweepFolder.report(app, outcomes, "run");
         long failed = outcomes.stream().filter(o -> o.status().state() != Status.State.COMPLETED).count();
         app.out().println(failed == 0 ? "all " + n + " points completed; summary: " + root.resolve(SweepTable.FILE)
                 : failed + " of " + n + " points did not complete (see the table); summary: "

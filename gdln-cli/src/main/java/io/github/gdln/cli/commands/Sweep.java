@@ -88,6 +88,7 @@ record Sweep(Map<String, List<String>> axes, List<List<Assignment>> points) {
         if (label.length() > 100) {
             label = label.substring(0, 100);
         }
-        return String.format("%0" + digits + "d", index) + "_" + label;
+        String number = String.format("%0" + digits + "d", index);
+        return label.isEmpty() ? number : number + "_" + label;
     }
 }

@@ -1,6 +1,5 @@
 package io.github.gdln.cli.commands;
 
-import io.github.gdln.cli.config.Assignment;
 import io.github.gdln.cli.run.Files2;
 import io.github.gdln.cli.run.RunExecutor;
 import java.io.IOException;
@@ -25,14 +24,6 @@ public record SweepTable(List<String> axes, List<List<String>> values, List<RunE
     public static final List<String> METRICS = List.of("loss", "trained_loss", "untrained_loss", "trained_accuracy",
             "untrained_accuracy", "wall_seconds");
 
-    static SweepTable of(Sweep sweep, List<RunExecutor.Outcome> outcomes) {
-        List<List<String>> values = new ArrayList<>();
-        for (List<Assignment> p : sweep.points()) {
-            values.add(p.stream().map(Assignment::value).toList());
-        }
-        return new SweepTable(List.copyOf(sweep.axes().keySet()), values, outcomes);
-    }
-
     /** The value of metric {@code m} at point {@code i}, or NaN. */
     public double metric(int i, String m) {
         Object v = outcomes.get(i).summary().get(m);
@@ -49,7 +40,7 @@ public record SweepTable(List<String> axes, List<List<String>> values, List<RunE
         sb.append(String.join(",", axes)).append(",status,").append(String.join(",", METRICS)).append(",reason\n");
         for (int i = 0; i < outcomes.size(); i++) {
             Map<String, Object> s = outcomes.get(i).summary();
-            sb.append(outcomes.get(i).folder().getFileName());
+            sb.append(csv(outcomes.get(i).folder().getFileName().toString()));
             for (String v : values.get(i)) {
                 sb.append(',').append(csv(v));
             }

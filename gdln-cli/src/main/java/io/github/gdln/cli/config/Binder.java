@@ -84,6 +84,7 @@ public final class Binder {
         String engine = oneOf("trainer.engine", RunConfig.Engine.NAMES);
         int evalTrain = integer("trainer.eval-train-samples", 0);
         int evalTest = integer("trainer.eval-test-samples", 0);
+        int encoderWindow = encoderWindow("trainer.encoder-window");
         String scheme = oneOf("init.scheme", INITS);
         double scale = number("init.scale", 0, false);
         long seed = longValue("seed");
@@ -101,7 +102,7 @@ public final class Binder {
             }
         }
         return new RunConfig(experiment, task, gating, model, trainer, control,
-                new RunConfig.Engine(engine, evalTrain, evalTest), new InitSpec(scheme, scale), seed,
+                new RunConfig.Engine(engine, evalTrain, evalTest, encoderWindow), new InitSpec(scheme, scale), seed,
                 precision.equals("float") ? DataType.FLOAT : DataType.DOUBLE, config);
     }
 
@@ -289,6 +290,22 @@ public final class Binder {
             return null;
         }
         return lower;
+    }
+
+    /** {@code auto} (0) or a number of steps >= 1. */
+    private int encoderWindow(String path) {
+        if (!present(path)) {
+            return 0;
+        }
+        String s = config.getValue(path).unwrapped().toString();
+        try {
+            return io.github.gdln.core.kpath.KPathRun.Settings.encoderWindow(s, path);
+        } catch (IllegalArgumentException e) {
+            ConfigValue v = config.getValue(path);
+            problems.add(new Problem(path, v.render(), Origins.describe(v.origin()),
+                    "must be auto or a number of steps >= 1", ""));
+            return 0;
+        }
     }
 
     private boolean bool(String path) {

@@ -89,8 +89,10 @@ public record RunConfig(Experiment experiment, Component task, Component gating,
      * @param name             {@code auto}, {@code generic} or {@code kpath}
      * @param evalTrainSamples kpath: training images measured per epoch (the first n), 0 = all
      * @param evalTestSamples  kpath: test images measured per epoch (the first n), 0 = all
+     * @param encoderWindow    kpath: steps per deferred encoder update, 1 = plain step, 0 = auto
+     *                         ({@code io.github.gdln.core.kpath.KPathRun#encoderWindow()})
      */
-    public record Engine(String name, int evalTrainSamples, int evalTestSamples) {
+    public record Engine(String name, int evalTrainSamples, int evalTestSamples, int encoderWindow) {
         /** Engine names. */
         public static final java.util.List<String> NAMES = java.util.List.of("auto", "generic", "kpath");
 
@@ -100,6 +102,9 @@ public record RunConfig(Experiment experiment, Component task, Component gating,
             }
             if (evalTrainSamples < 0 || evalTestSamples < 0) {
                 throw new IllegalArgumentException("eval-train-samples and eval-test-samples must be >= 0");
+            }
+            if (encoderWindow < 0) {
+                throw new IllegalArgumentException("encoder-window must be auto (0) or >= 1, was " + encoderWindow);
             }
         }
     }

@@ -202,18 +202,21 @@ public final class KPathEngine {
         TrainerSettings t = config.trainer();
         KPathRun.Settings settings = new KPathRun.Settings(t.epochs(), archParams.getInt("hidden-width", 1),
                 t.batchSize(), config.init().scale(), t.learningRate(), t.momentum(), config.precision(),
-                config.engine().evalTrainSamples(), config.engine().evalTestSamples());
+                config.engine().evalTrainSamples(), config.engine().evalTestSamples(), config.engine().encoderWindow());
         if (t.epochs() < 1) {
             throw new IllegalArgumentException("trainer.epochs must be >= 1 for the kpath engine");
         }
         KPathRun run = new KPathRun(train, test, gate, settings, config.seed());
         writeContexts(data, gating);
         log.info(String.format(Locale.ROOT, "engine: kpath (M=%d, D=%d, H=%d, C=%d, %d trained of %d pathways,"
-                        + " %d training images%s, batch %d, %s%s)", train.domains(), train.inputWidth(),
+                        + " %d training images%s, batch %d, %s%s, %s)", train.domains(), train.inputWidth(),
                 settings.hidden(), train.classes(), run.model().trainedPairs(), train.domains() * train.domains(),
                 data.sampleCount(), test == null ? "" : ", " + ((TaskData) test).sampleCount() + " test",
                 settings.batchSize(), config.precision() == DataType.FLOAT ? "float32" : "float64",
-                run.folded() ? ", permutations folded into the encoders" : ""));
+                run.folded() ? ", permutations folded into the encoders" : "",
+                run.encoderWindow() > 1 ? "deferred encoder update every " + run.encoderWindow() + " steps"
+                        : "plain step"));
+        summary.put("encoder-window", run.encoderWindow());
         summary.put("engine", "kpath");
 
         Path file = folder.resolve("metrics.csv");
@@ -227,6 +230,12 @@ public final class KPathEngine {
                 config.experiment().name() + (options.pointLabel().isEmpty() ? "" : " " + options.pointLabel()),
                 "epoch", t.epochs(), 10);
         long lastLog = System.nanoTime();
+        long runStart;
+        int firstEpoch = run.epochsDone();
+        summary.put("eval_train_samples", settings.evalTrainSamples());
+        summary.put("eval_test_samples", settings.evalTestSamples());
+        double trainSeconds = 0;
+        double evalSeconds = 0;
         boolean finished = false;
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -243,11 +252,23 @@ public final class KPathEngine {
                 rows.add(row(0, tr, te, OptionalDouble.empty()));
                 write(out, rows.get(rows.size() - 1));
             }
+            runStart = System.nanoTime(); // the projection counts epochs (training + evaluation) from here
             while (run.epochsDone() < t.epochs()) {
                 KPathRun.EpochMetrics e = run.epoch();
                 rows.add(row(e.epoch(), e.train(), e.test(), OptionalDouble.of(e.trainingLoss())));
                 write(out, rows.get(rows.size() - 1));
-                String note = note(e);
+                trainSeconds += e.seconds();
+                evalSeconds += e.evalSeconds();
+                double perEpoch = (System.nanoTime() - runStart) / 1e9 / (e.epoch() - firstEpoch);
+                double remaining = perEpoch * (t.epochs() - e.epoch());
+                String note = note(e) + ", " + duration(remaining) + " left";
+                if (e.epoch() == firstEpoch + 1) {
+                    log.info(String.format(Locale.ROOT, "epoch %d: training %.1f s (%.0f images/s), evaluation %.1f s"
+                            + " (%.0f%% of training); projected wall time of all %d epochs: %s (%s left)", e.epoch(),
+                            e.seconds(), e.imagesPerSecond(), e.evalSeconds(), 100 * e.evaluationShare(), t.epochs(),
+                            duration(perEpoch * t.epochs()), duration(remaining)));
+                    summary.put("projected_seconds", Math.round(perEpoch * t.epochs()));
+                }
                 if (progress != null) {
                     progress.update(e.epoch(), note);
                 }
@@ -284,6 +305,10 @@ public final class KPathEngine {
             }
         }
         summarize(summary, rows, t.epochs());
+        summary.put("train_seconds", Math.round(trainSeconds * 10) / 10.0);
+        summary.put("eval_seconds", Math.round(evalSeconds * 10) / 10.0);
+        summary.put("eval_share_of_training", trainSeconds > 0 ? Math.round(1000 * evalSeconds / trainSeconds)
+                / 1000.0 : 0.0);
         if (stopReason != null) {
             return new Status(Status.State.INTERRUPTED, stopReason + " after epoch " + run.epochsDone()
                     + "; continue with: gdln resume " + folder);
@@ -300,9 +325,22 @@ public final class KPathEngine {
 
     private static String note(KPathRun.EpochMetrics e) {
         Metrics m = e.test().orElse(e.train());
-        return String.format(Locale.ROOT, "loss %.4g, %s accuracy trained %s untrained %s, %.0f images/s",
-                e.trainingLoss(), e.test().isPresent() ? "test" : "train", pct(m.trainedAccuracy()),
-                pct(m.untrainedAccuracy()), e.imagesPerSecond());
+        return String.format(Locale.ROOT, "loss %.4g, %s accuracy trained %s untrained %s, %.0f images/s,"
+                + " train %.1f s + eval %.1f s", e.trainingLoss(), e.test().isPresent() ? "test" : "train",
+                pct(m.trainedAccuracy()), pct(m.untrainedAccuracy()), e.imagesPerSecond(), e.seconds(),
+                e.evalSeconds());
+    }
+
+    /** 95 s -> "1m35s", 7300 s -> "2h01m", 200000 s -> "2d07h". */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        if (s < 86400) {
+            return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
+        }
+        return String.format(Locale.ROOT, "%dd%02dh", s / 86400, (s % 86400) / 3600);
     }
 
     private static String pct(OptionalDouble d) {

@@ -63,6 +63,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * 2560). On the 2-core benchmark machine two threads took the M = 40 step from ~760 to ~1400 images/s
  * (gdln-benchmarks/README.md).
  *
+ * <p><b>Deferred encoder update.</b> {@link #trainWindow} runs w folded steps with the encoder weights and momenta
+ * read and written once per window ({@link DeferredEncoderWindow}: the step's encoder forward comes from the window,
+ * and the window keeps each step's dL/dZ instead of the step updating the encoders); the rest of every step is the
+ * step above. Same iterates in exact arithmetic.
+ *
  * <p>Not thread-safe: one model is trained by one calling thread at a time.
  */
 public final class KPathModel {
@@ -108,6 +113,8 @@ public final class KPathModel {
     private final double[] gHidBias;
     private final double[] gDecBias;
     private final Map<Integer, Work> work = new HashMap<>();
+    /** Buffers of the deferred encoder update ({@link #trainWindow}), created on first use. */
+    private DeferredEncoderWindow window;
 
     private final int threads;
     /** Worker threads running blocks (min(threads, BLOCKS) - 1 of them, created on first use); null: one thread. */
@@ -587,7 +594,42 @@ public final class KPathModel {
      */
     public double train(INDArray x, int[] labels) {
         int b = checkBatch(x, labels, 1);
-        return step(work(b), b, x, null, labels);
+        return step(work(b), b, x, null, labels, null);
+    }
+
+    /**
+     * {@code steps} consecutive SGD-with-momentum steps on raw batches (permutations folded, as {@link #train}) with
+     * the encoder weights and momenta updated once for the whole window ({@link DeferredEncoderWindow}): the same
+     * iterates as {@code steps} calls of {@link #train} in exact arithmetic, far less memory traffic. Parameters and
+     * momenta are complete when it returns.
+     *
+     * @param xs     [steps*b x D] raw images, batch s in rows s*b .. s*b+b-1
+     * @param labels steps*b class labels
+     * @param steps  steps in the window, >= 1, dividing the number of labels
+     * @return each step's training loss before its update
+     */
+    public double[] trainWindow(INDArray xs, int[] labels, int steps) {
+        int n = checkBatch(xs, labels, 1);
+        if (steps < 1 || n % steps != 0) {
+            throw new IllegalArgumentException("steps must be >= 1 and divide the " + n + " labels, got " + steps);
+        }
+        int b = n / steps;
+        if (window == null || !window.fits(b, steps)) {
+            window = new DeferredEncoderWindow(encDom, vEncDom, encDomFlat, vEncDomFlat, b, steps,
+                    cfg.learningRate(), cfg.momentum());
+        }
+        DeferredEncoderWindow win = window;
+        win.begin(xs, steps);
+        parallel(domBlocks, win::beginBlock);
+        Work w = work(b);
+        double[] losses = new double[steps];
+        for (int s = 0; s < steps; s++) {
+            INDArray x = rows(xs, (long) s * b, (long) (s + 1) * b);
+            losses[s] = step(w, b, x, null, java.util.Arrays.copyOfRange(labels, s * b, (s + 1) * b), win);
+        }
+        win.prepareMaterialise();
+        parallel(domBlocks, win::materialiseBlock);
+        return losses;
     }
 
     /**
@@ -599,7 +641,7 @@ public final class KPathModel {
      */
     public double trainPerDomain(INDArray xd, int[] labels) {
         int b = checkBatch(xd, labels, m);
-        return step(work(b), b, null, xd.reshape('c', m, b, d), labels);
+        return step(work(b), b, null, xd.reshape('c', m, b, d), labels, null);
     }
 
     /**
@@ -608,16 +650,24 @@ public final class KPathModel {
      * encoder update {@code E -= lr v_E}; task 0 also the decoder momenta, task 1 the W momenta and the bias
      * gradients and momenta. Then the caller updates everything after the encoders with one axpy.
      *
-     * @param x  raw batch [b x D] (folded permutation domains), or null
-     * @param x3 per-domain batch [M x b x D] when x is null
+     * @param x   raw batch [b x D] (folded permutation domains), or null
+     * @param x3  per-domain batch [M x b x D] when x is null
+     * @param win the deferred encoder window this step belongs to (folded only), or null for the plain step: it
+     *            computes the encoder forward and keeps dL/dZ, and the encoder update is left to it
      */
-    private double step(Work w, int b, INDArray x, INDArray x3, int[] labels) {
+    private double step(Work w, int b, INDArray x, INDArray x3, int[] labels, DeferredEncoderWindow win) {
         double mu = cfg.momentum();
+        if (win != null) {
+            win.prepareStep();
+        }
         parallel(domBlocks, t -> {
             Blk k = w.blk[t];
             int i0 = domSplit[t];
             int i1 = domSplit[t + 1];
-            if (x != null) {
+            if (win != null) {
+                win.forward(t, k.z);
+                foldedToDomainMajor(w, b, i0, i1);
+            } else if (x != null) {
                 Nd4j.gemm(encDom[t], x, k.z, false, true, 1.0, 0.0);
                 foldedToDomainMajor(w, b, i0, i1);
             } else {
@@ -626,7 +676,7 @@ public final class KPathModel {
                 addEncoderBias(w, b, i0, i1);
             }
             Nd4j.gemm(k.zp, hid, k.u, false, true, 1.0, 0.0);
-            k.u.addiRowVector(hidBiasRow);
+            addHiddenBias(w, b, i0, i1);
             Nd4j.pullRows(decExt, k.fg, 1, k.gather);
             Nd4j.exec(k.mmulLogits);
             crossEntropyAndGradient(w, k, b, labels, i0, i1);
@@ -635,13 +685,16 @@ public final class KPathModel {
             Nd4j.gemm(k.du, hid, k.dzp, false, false, 1.0, 0.0);
             if (x != null) {
                 scatterFoldedGradient(w, b, i0, i1);
+                if (win != null) {
+                    win.record(t, k.dz);
+                }
             } else {
                 accumulateEncoderBiasGradient(w, b, i0, i1);
             }
         });
         double lr = cfg.learningRate();
         parallel(BLOCKS, t -> {
-            if (t < domBlocks) {
+            if (t < domBlocks && win == null) {
                 if (x != null) {
                     Nd4j.gemm(w.blk[t].dz, x, vEncDom[t], false, false, 1.0, mu);
                 } else {
@@ -660,6 +713,9 @@ public final class KPathModel {
             }
         });
         Nd4j.getBlasWrapper().level1().axpy(restFlat.length(), -lr, vRestFlat, restFlat);
+        if (win != null) {
+            win.endStep();
+        }
         double loss = 0;
         for (int i = 0; i < m; i++) {
             loss += w.lossSum[i];
@@ -722,6 +778,17 @@ public final class KPathModel {
                 for (int s = 0; s < b; s++) {
                     zp.set((i * b + s) * h + k, z.get(src + s) + bias);
                 }
+            }
+        }
+    }
+
+    /** u[i, s, k] += c[k] for domains [i0, i1) (one pass; a broadcast op measured ~0.1 ms per block at M = 40). */
+    private void addHiddenBias(Work w, int b, int i0, int i1) {
+        Nio u = w.uNio;
+        for (int r = i0 * b; r < i1 * b; r++) {
+            int base = r * h;
+            for (int k = 0; k < h; k++) {
+                u.set(base + k, u.get(base + k) + pNio.get(oHidBias + k));
             }
         }
     }
@@ -862,16 +929,12 @@ public final class KPathModel {
      */
     public PairStats evaluate(INDArray x, int[] labels) {
         int n = checkBatch(x, labels, 1);
-        PairStats stats = new PairStats(m);
-        int chunk = evalChunk();
-        for (int s0 = 0; s0 < n; s0 += chunk) {
-            int cn = Math.min(chunk, n - s0);
+        return evaluateInHalves(n, labels, (eval, s0, cn, stats) -> {
             INDArray xc = x.get(NDArrayIndex.interval(s0, s0 + cn), NDArrayIndex.all());
-            INDArray z = Nd4j.gemm(xc, enc, false, true);
-            INDArray zp = z.reshape('c', cn, m, h).permute(1, 0, 2).dup('c').reshape('c', (long) m * cn, h);
-            evaluateChunk(zp, cn, java.util.Arrays.copyOfRange(labels, s0, s0 + cn), stats);
-        }
-        return stats;
+            INDArray z = Nd4j.gemm(xc, enc, false, true); // [cn x M*H] = rows (s, i) of H
+            eval.add(z.reshape('c', (long) cn * m, h), java.util.Arrays.copyOfRange(labels, s0, s0 + cn), true,
+                    stats);
+        });
     }
 
     /**
@@ -882,52 +945,43 @@ public final class KPathModel {
      */
     public PairStats evaluatePerDomain(INDArray xd, int[] labels) {
         int n = checkBatch(xd, labels, m);
-        PairStats stats = new PairStats(m);
-        int chunk = evalChunk();
-        for (int s0 = 0; s0 < n; s0 += chunk) {
-            int cn = Math.min(chunk, n - s0);
+        return evaluateInHalves(n, labels, (eval, s0, cn, stats) -> {
             INDArray zp = Nd4j.create(type, (long) m * cn, h);
             for (int i = 0; i < m; i++) {
                 INDArray xi = xd.get(NDArrayIndex.interval((long) i * n + s0, (long) i * n + s0 + cn), NDArrayIndex.all());
                 INDArray zi = zp.get(NDArrayIndex.interval((long) i * cn, (long) (i + 1) * cn), NDArrayIndex.all());
                 Nd4j.gemm(xi, encoder(i), zi, false, true, 1.0, 0.0);
             }
-            evaluateChunk(zp, cn, java.util.Arrays.copyOfRange(labels, s0, s0 + cn), stats);
+            eval.add(zp, java.util.Arrays.copyOfRange(labels, s0, s0 + cn), false, stats);
+        });
+    }
+
+    @FunctionalInterface
+    private interface EvalChunk {
+        void run(AllPathwaysEvaluation eval, int s0, int n, PairStats stats);
+    }
+
+    /**
+     * Runs {@code chunk} over the images in chunks: the images in {@link #BLOCKS} fixed halves, one per thread, each
+     * with its own sums, added in block order (so the numbers do not depend on the thread count).
+     */
+    private PairStats evaluateInHalves(int n, int[] labels, EvalChunk chunk) {
+        AllPathwaysEvaluation eval = new AllPathwaysEvaluation(m, c, labelMaps, view(params, oEncBias, m, h), hid,
+                hidBiasRow, dec, view(params, oDecBias, 1, m * c));
+        int[] halves = split(n, BLOCKS, 1);
+        PairStats[] parts = new PairStats[halves.length - 1];
+        int size = Math.max(1, 4_000_000 / (m * m * c));
+        parallel(parts.length, t -> {
+            parts[t] = new PairStats(m);
+            for (int s0 = halves[t]; s0 < halves[t + 1]; s0 += size) {
+                chunk.run(eval, s0, Math.min(size, halves[t + 1] - s0), parts[t]);
+            }
+        });
+        PairStats stats = new PairStats(m);
+        for (PairStats p : parts) {
+            stats.add(p);
         }
         return stats;
-    }
-
-    private int evalChunk() {
-        return Math.max(1, 4_000_000 / (m * m * c + m * h));
-    }
-
-    /** zp: [M*n x H] encoder outputs without bias, rows (i, s). */
-    private void evaluateChunk(INDArray zp, int n, int[] labels, PairStats stats) {
-        INDArray encBias = view(params, oEncBias, m, 1, h);
-        INDArray zp3 = zp.reshape('c', m, n, h);
-        zp3.addi(encBias.broadcast(m, n, h));
-        INDArray u = Nd4j.gemm(zp, hid, false, true);
-        u.addiRowVector(hidBiasRow);
-        INDArray y = Nd4j.gemm(u, dec, false, true); // [M*n x M*C]
-        y.addiRowVector(view(params, oDecBias, 1, m * c));
-        Nio yn = Nio.of(y);
-        int mc = m * c;
-        double[] logits = new double[c];
-        for (int i = 0; i < m; i++) {
-            for (int s = 0; s < n; s++) {
-                int row = (i * n + s) * mc;
-                for (int j = 0; j < m; j++) {
-                    int base = row + j * c;
-                    int t = labelMaps[j][labels[s]];
-                    for (int q = 0; q < c; q++) {
-                        logits[q] = yn.get(base + q);
-                    }
-                    stats.addPair(i, j, SoftmaxCrossEntropy.loss(logits, 0, c, t),
-                            SoftmaxCrossEntropy.argMax(logits, 0, c) == t);
-                }
-            }
-        }
-        stats.addSamples(n);
     }
 
     /** Loss of one batch without training (trained pairs only), for checks. */
@@ -968,6 +1022,7 @@ public final class KPathModel {
         final INDArray du;
         final Nio zNio;
         final Nio zpNio;
+        final Nio uNio;
         final Nio yNio;
         final Nio duNio;
         final Nio dzpNio;
@@ -992,6 +1047,7 @@ public final class KPathModel {
             INDArray dz = Nd4j.create(type, (long) m * h, b);
             zNio = Nio.of(z);
             zpNio = Nio.of(zp);
+            uNio = Nio.of(u);
             yNio = Nio.of(y);
             duNio = Nio.of(du);
             dzpNio = Nio.of(dzp);

@@ -63,14 +63,19 @@ public final class KPathRun {
      * @param dataType         {@code precision}: {@code float32} (FLOAT) or {@code float64} (DOUBLE)
      * @param evalTrainSamples {@code eval-train-samples}: training images evaluated per epoch (first n), 0 = all
      * @param evalTestSamples  {@code eval-test-samples}: test images evaluated per epoch (first n), 0 = all
+     * @param encoderWindow    {@code encoder-window}: steps per deferred encoder update ({@link KPathModel#trainWindow}),
+     *                         1 = the plain step, 0 = {@code auto} (see {@link KPathRun#encoderWindow()})
      */
     public record Settings(int epochs, int hidden, int batchSize, double gain, double learningRate, double momentum,
-                           DataType dataType, int evalTrainSamples, int evalTestSamples) {
+                           DataType dataType, int evalTrainSamples, int evalTestSamples, int encoderWindow) {
 
         /** Validates the values, naming the key. */
         public Settings {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            }
+            if (encoderWindow < 0) {
+                throw new IllegalArgumentException("encoder-window must be auto (0) or >= 1, got " + encoderWindow);
             }
             if (evalTrainSamples < 0 || evalTestSamples < 0) {
                 throw new IllegalArgumentException("eval-train-samples and eval-test-samples must be >= 0 (0 = all),"
@@ -79,9 +84,40 @@ public final class KPathRun {
             Objects.requireNonNull(dataType, "dataType");
         }
 
+        /** Settings with {@code encoder-window = auto}. */
+        public Settings(int epochs, int hidden, int batchSize, double gain, double learningRate, double momentum,
+                        DataType dataType, int evalTrainSamples, int evalTestSamples) {
+            this(epochs, hidden, batchSize, gain, learningRate, momentum, dataType, evalTrainSamples, evalTestSamples,
+                    0);
+        }
+
+        /** A copy with another {@code encoder-window} (0 = auto, 1 = plain step). */
+        public Settings withEncoderWindow(int window) {
+            return new Settings(epochs, hidden, batchSize, gain, learningRate, momentum, dataType, evalTrainSamples,
+                    evalTestSamples, window);
+        }
+
+        /** Parses {@code encoder-window}: {@code auto} (0) or a number of steps >= 1. */
+        public static int encoderWindow(String value, String owner) {
+            if (value.equalsIgnoreCase("auto")) {
+                return 0;
+            }
+            try {
+                int w = Integer.parseInt(value.trim());
+                if (w >= 1) {
+                    return w;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(owner + ": parameter 'encoder-window' = " + value
+                    + " is not auto or a number of steps >= 1");
+        }
+
         /**
          * Reads {@code epochs, hidden-width, batch-size, gain, learning-rate, momentum, precision,
-         * eval-train-samples, eval-test-samples} (all required: merge the defaults first); reports every problem.
+         * eval-train-samples, eval-test-samples} (all required: merge the defaults first) and the optional
+         * {@code encoder-window} (default auto); reports every problem.
          */
         public static Settings from(Params p) {
             List<String> problems = new ArrayList<>();
@@ -105,8 +141,16 @@ public final class KPathRun {
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
+            int window = 0;
+            if (p.has("encoder-window")) {
+                try {
+                    window = encoderWindow(String.valueOf(p.values().get("encoder-window")), p.owner());
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
             fail(problems);
-            return new Settings(epochs, hidden, batch, num[0], num[1], num[2], type, evalTrain, evalTest);
+            return new Settings(epochs, hidden, batch, num[0], num[1], num[2], type, evalTrain, evalTest, window);
         }
 
         /** Parses {@code float32} / {@code float64}. */
@@ -134,12 +178,19 @@ public final class KPathRun {
      * @param test          the same on the test split, when the task has one
      * @param seconds       wall time of the epoch's training steps (without evaluation)
      * @param images        base images trained on in the epoch
+     * @param evalSeconds   wall time of the epoch's evaluation (all M² pathways on the measured training images and
+     *                      the test split)
      */
     public record EpochMetrics(int epoch, double trainingLoss, Metrics train, Optional<Metrics> test, double seconds,
-                               long images) {
+                               long images, double evalSeconds) {
         /** Training throughput of the epoch, base images per second. */
         public double imagesPerSecond() {
             return seconds > 0 ? images / seconds : 0;
+        }
+
+        /** Evaluation time as a fraction of training time. */
+        public double evaluationShare() {
+            return seconds > 0 ? evalSeconds / seconds : 0;
         }
     }
 
@@ -153,6 +204,7 @@ public final class KPathRun {
     private final int m;
     private final int d;
     private final Map<Integer, INDArray> batchBuffers = new HashMap<>();
+    private final int encoderWindow;
     private int epochsDone;
 
     /**
@@ -188,6 +240,29 @@ public final class KPathRun {
                 Seeds.derive(rootSeed, Seeds.INIT));
         model = new KPathModel(cfg, gate, maps);
         batchingSeed = Seeds.derive(rootSeed, Seeds.BATCHING);
+        encoderWindow = resolveWindow(settings.encoderWindow(), folded, cfg);
+    }
+
+    /** Steps per deferred encoder update when {@code encoder-window = auto} and the deferred step pays. */
+    public static final int DEFAULT_ENCODER_WINDOW = 16;
+
+    /**
+     * Encoder weights and momenta (bytes, together) from which {@code auto} uses the deferred step: below, they stay
+     * in the last-level cache (32 MiB on the benchmark machine, shared) and the plain step is not bound by memory.
+     */
+    static final long AUTO_MIN_ENCODER_BYTES = 16L << 20;
+
+    private static int resolveWindow(int requested, boolean folded, KPathConfig cfg) {
+        if (requested > 1 && !folded) {
+            throw new IllegalArgumentException("encoder-window = " + requested + " needs every input domain to be a"
+                    + " pixel permutation (folded into the encoders); this task has other domains (rotations or"
+                    + " features): use encoder-window = 1 or auto");
+        }
+        if (requested != 0) {
+            return requested;
+        }
+        long bytes = 2L * cfg.domains() * cfg.hidden() * cfg.inputDim() * (cfg.dataType() == DataType.FLOAT ? 4 : 8);
+        return folded && bytes >= AUTO_MIN_ENCODER_BYTES ? DEFAULT_ENCODER_WINDOW : 1;
     }
 
     /** Sample count of a {@link RoutingData} (it is also a {@link TaskData}, or else has no count). */
@@ -233,6 +308,18 @@ public final class KPathRun {
     /** Whether the permutation domains are folded into the encoders (one gemm, no per-domain transform). */
     public boolean folded() {
         return folded;
+    }
+
+    /**
+     * Steps per encoder update: 1 = the plain step ({@link KPathModel#train} / {@code trainPerDomain}), w > 1 = the
+     * deferred update over windows of w full batches ({@link KPathModel#trainWindow}; an epoch's last window is
+     * shorter, so windows never span an epoch boundary and a checkpoint is always at a window's end). {@code auto}
+     * picks {@link #DEFAULT_ENCODER_WINDOW} when the inputs are folded permutations and the encoder weights and momenta
+     * take at least 16 MiB (the plain step is then bound by memory traffic), else 1. The deferred update needs the
+     * batch shared by all domains, so per-domain inputs (rotations) always use the plain step.
+     */
+    public int encoderWindow() {
+        return encoderWindow;
     }
 
     /** Epochs trained so far. */
@@ -299,18 +386,19 @@ public final class KPathRun {
         long start = System.nanoTime();
         double lossSum = 0;
         int steps = 0;
-        for (int s0 = 0; s0 < n; s0 += b) {
+        int fullSteps = encoderWindow > 1 ? n / b : 0;
+        for (int k0 = 0; k0 < fullSteps; k0 += encoderWindow) {
+            int w = Math.min(encoderWindow, fullSteps - k0);
+            int[] batch = java.util.Arrays.copyOfRange(order, k0 * b, (k0 + w) * b);
+            for (double loss : model.trainWindow(batchInputs(train, batch, true), train.labels(batch), w)) {
+                lossSum += checkedLoss(loss, steps++);
+            }
+        }
+        for (int s0 = fullSteps * b; s0 < n; s0 += b) {
             int[] batch = java.util.Arrays.copyOfRange(order, s0, Math.min(n, s0 + b));
             int[] labels = train.labels(batch);
             INDArray x = batchInputs(train, batch, true);
-            double loss = folded ? model.train(x, labels) : model.trainPerDomain(x, labels);
-            if (!Double.isFinite(loss)) {
-                throw new DivergenceException("k-path training diverged in epoch " + (epochsDone + 1) + ", step "
-                        + steps + ": loss " + loss + " (learning-rate " + settings.learningRate() + ", gain "
-                        + settings.gain() + ")");
-            }
-            lossSum += loss;
-            steps++;
+            lossSum += checkedLoss(folded ? model.train(x, labels) : model.trainPerDomain(x, labels), steps++);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!allFinite(model.parameters())) {
@@ -318,11 +406,22 @@ public final class KPathRun {
                     + " is not finite after the epoch's last step (learning-rate " + settings.learningRate()
                     + ", gain " + settings.gain() + ")");
         }
+        long trained = System.nanoTime();
         epochsDone++;
         Metrics trainMetrics = measure(train, settings.evalTrainSamples());
         Optional<Metrics> testMetrics = test == null ? Optional.empty()
                 : Optional.of(measure(test, settings.evalTestSamples()));
-        return new EpochMetrics(epochsDone, lossSum / steps, trainMetrics, testMetrics, seconds, n);
+        return new EpochMetrics(epochsDone, lossSum / steps, trainMetrics, testMetrics, seconds, n,
+                (System.nanoTime() - trained) / 1e9);
+    }
+
+    private double checkedLoss(double loss, int step) {
+        if (!Double.isFinite(loss)) {
+            throw new DivergenceException("k-path training diverged in epoch " + (epochsDone + 1) + ", step "
+                    + step + ": loss " + loss + " (learning-rate " + settings.learningRate() + ", gain "
+                    + settings.gain() + ")");
+        }
+        return loss;
     }
 
     /** Whether every element of the contiguous array {@code a} is finite (one pass, no ND4J op). */

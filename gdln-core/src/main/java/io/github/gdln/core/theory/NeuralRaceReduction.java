@@ -47,7 +47,8 @@ public final class NeuralRaceReduction {
     /** Default relative tolerance of the checks. */
     public static final double DEFAULT_TOLERANCE = 1e-6;
     static final String LOSS = "squared-error loss";
-    static final String ALIGNED = "aligned start";
+    /** Name of the aligned-start check (the only one a random start fails; see {@link RandomStartProjection}). */
+    public static final String ALIGNED = "aligned start";
     static final String SHARED_YX = "shared singular vectors (Σyx)";
     static final String SHARED_X = "whitened or shared Σx";
 

@@ -85,6 +85,20 @@ public final class ReducedSystem {
     }
 
     /**
+     * The same reduced dynamics started from {@code net}'s weights, with node bases {@code basis} (input and output
+     * bases unchanged, hidden ones chosen by the caller) and initial strengths {@code initial}: the statistics, the
+     * scalars and the mode paths are kept; W_e(0), the untouched rest of every edge and b(0) change.
+     */
+    ReducedSystem startingFrom(GatedNetwork net, double[][][] nodeBases, double[] initial) {
+        List<ScalarEdge> moved = new ArrayList<>();
+        for (int k = 0; k < scalars.size(); k++) {
+            ScalarEdge s = scalars.get(k);
+            moved.add(new ScalarEdge(s.edge(), s.edgeName(), s.sourceMode(), s.targetMode(), initial[k]));
+        }
+        return new ReducedSystem(stats, net, nodeBases, moved, scalarPaths, training, perContext);
+    }
+
+    /**
      * Singular values of B_e(0) = F_tᵀ W_e(0) F_s with the rows and columns of the carried modes removed: the part
      * of W_e the reduced dynamics never changes.
      */
@@ -143,6 +157,11 @@ public final class ReducedSystem {
             out[i] = all[all.length - 1 - i];
         }
         return out;
+    }
+
+    /** The paths of the graph the system was reduced from. */
+    Paths paths() {
+        return stats.paths();
     }
 
     public List<ScalarEdge> scalarEdges() {

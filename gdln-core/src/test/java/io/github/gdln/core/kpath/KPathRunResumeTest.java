@@ -17,14 +17,23 @@ import org.nd4j.linalg.api.buffer.DataType;
 /** KPathRun restored at an epoch boundary continues exactly like the uninterrupted run. */
 class KPathRunResumeTest {
 
-    /** A tiny routing task: 3 domains, 6-pixel inputs, 3 classes; domain i shifts the pixels by i (a permutation). */
+    /**
+     * A tiny routing task: 3 domains, 6-pixel inputs, 3 classes; domain i shifts the pixels by i (a permutation),
+     * declared as such ({@link RoutingData#permutation}, folded into the encoders) when {@code declared}.
+     */
     static final class Tiny implements RoutingData, TaskData {
         final int n;
         final float[] px;
         final int[] labels;
+        final boolean declared;
 
         Tiny(int n, long seed) {
+            this(n, seed, false);
+        }
+
+        Tiny(int n, long seed, boolean declared) {
             this.n = n;
+            this.declared = declared;
             SplittableRandom r = new SplittableRandom(seed);
             px = new float[n * 6];
             labels = new int[n];
@@ -53,6 +62,25 @@ class KPathRunResumeTest {
                 for (int k = 0; k < 6; k++) {
                     out[b * 6 + k] = px[samples[b] * 6 + (k + domain) % 6];
                 }
+            }
+        }
+
+        @Override
+        public java.util.Optional<int[]> permutation(int domain) {
+            if (!declared) {
+                return java.util.Optional.empty();
+            }
+            int[] p = new int[6];
+            for (int k = 0; k < 6; k++) {
+                p[k] = (k + domain) % 6;
+            }
+            return java.util.Optional.of(p);
+        }
+
+        @Override
+        public void baseInputs(int[] samples, float[] out) {
+            for (int b = 0; b < samples.length; b++) {
+                System.arraycopy(px, samples[b] * 6, out, b * 6, 6);
             }
         }
 
@@ -108,23 +136,65 @@ class KPathRunResumeTest {
     }
 
     private static KPathRun run(Tiny data) {
+        return run(data, 0, DataType.FLOAT);
+    }
+
+    private static KPathRun run(Tiny data, int encoderWindow, DataType type) {
         boolean[][] gate = KPathRun.routingGate("K_plus_mod", 2, true, 3, 7);
-        return new KPathRun(data, data, gate, new KPathRun.Settings(4, 5, 4, 1.0, 0.05, 0.9, DataType.FLOAT, 0, 0),
-                7);
+        return new KPathRun(data, data, gate, new KPathRun.Settings(4, 5, 4, 1.0, 0.05, 0.9, type, 0, 0,
+                encoderWindow), 7);
     }
 
     @Test
     void restoredRunEndsWithTheUninterruptedMetrics() {
-        Tiny data = new Tiny(30, 3);
-        List<KPathRun.EpochMetrics> full = run(data).run(null);
+        assertResumeIsExact(new Tiny(30, 3), 0);
+    }
 
-        KPathRun first = run(data);
+    /**
+     * The deferred encoder update, windows of 3 steps over 7 full batches and a partial one per epoch (windows 3, 3,
+     * 1, then a plain step): a checkpoint after epoch 2 (the end of a window, as every epoch end is) and a resume give
+     * the uninterrupted run's metrics bit for bit.
+     */
+    @Test
+    void restoredDeferredRunEndsWithTheUninterruptedMetrics() {
+        Tiny data = new Tiny(30, 3, true);
+        assertThat(run(data, 3, DataType.FLOAT).encoderWindow()).isEqualTo(3);
+        assertThat(run(data, 0, DataType.FLOAT).encoderWindow()).as("auto on a tiny model").isEqualTo(1);
+        assertResumeIsExact(data, 3);
+    }
+
+    /** In float64 the windowed run follows the plain run to 1e-10 (losses and accuracies of every epoch). */
+    @Test
+    void deferredRunFollowsThePlainRun() {
+        Tiny data = new Tiny(30, 3, true);
+        List<KPathRun.EpochMetrics> plain = run(data, 1, DataType.DOUBLE).run(null);
+        List<KPathRun.EpochMetrics> deferred = run(data, 3, DataType.DOUBLE).run(null);
+        for (int k = 0; k < plain.size(); k++) {
+            assertThat(deferred.get(k).trainingLoss()).isCloseTo(plain.get(k).trainingLoss(),
+                    org.assertj.core.data.Percentage.withPercentage(1e-8));
+            assertThat(deferred.get(k).test().orElseThrow().trainedLoss().getAsDouble())
+                    .isCloseTo(plain.get(k).test().orElseThrow().trainedLoss().getAsDouble(),
+                            org.assertj.core.data.Percentage.withPercentage(1e-8));
+        }
+    }
+
+    @Test
+    void deferredStepNeedsFoldedInputs() {
+        assertThatThrownBy(() -> run(new Tiny(30, 3), 4, DataType.FLOAT))
+                .hasMessageContaining("encoder-window = 4 needs every input domain to be a pixel permutation");
+        assertThat(run(new Tiny(30, 3), 0, DataType.FLOAT).encoderWindow()).isEqualTo(1);
+    }
+
+    private static void assertResumeIsExact(Tiny data, int encoderWindow) {
+        List<KPathRun.EpochMetrics> full = run(data, encoderWindow, DataType.FLOAT).run(null);
+
+        KPathRun first = run(data, encoderWindow, DataType.FLOAT);
         first.epoch();
         first.epoch();
         double[] p = first.model().parameters().castTo(DataType.DOUBLE).toDoubleVector();
         double[] v = first.model().momenta().castTo(DataType.DOUBLE).toDoubleVector();
 
-        KPathRun resumed = run(data);
+        KPathRun resumed = run(data, encoderWindow, DataType.FLOAT);
         resumed.restore(2, p, v);
         assertThat(resumed.epochsDone()).isEqualTo(2);
         List<KPathRun.EpochMetrics> rest = resumed.run(null);

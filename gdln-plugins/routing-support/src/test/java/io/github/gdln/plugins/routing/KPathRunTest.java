@@ -162,8 +162,12 @@ class KPathRunTest {
         KPathRun.Settings s = KPathRun.Settings.from(p);
         assertThat(s.dataType()).isEqualTo(DataType.DOUBLE);
         assertThat(s.evalTestSamples()).isEqualTo(100);
-        Params bad = p.with("precision", "half").with("epochs", 0);
+        assertThat(s.encoderWindow()).as("encoder-window absent: auto").isZero();
+        assertThat(KPathRun.Settings.from(p.with("encoder-window", "auto")).encoderWindow()).isZero();
+        assertThat(KPathRun.Settings.from(p.with("encoder-window", 16)).encoderWindow()).isEqualTo(16);
+        Params bad = p.with("precision", "half").with("epochs", 0).with("encoder-window", "often");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> KPathRun.Settings.from(bad))
-                .hasMessageContaining("'precision' = half").hasMessageContaining("'epochs' = 0");
+                .hasMessageContaining("'precision' = half").hasMessageContaining("'epochs' = 0")
+                .hasMessageContaining("'encoder-window' = often");
     }
 }

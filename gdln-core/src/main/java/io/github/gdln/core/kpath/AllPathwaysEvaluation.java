@@ -1,0 +1,99 @@
+package io.github.gdln.core.kpath;
+
+import io.github.gdln.core.util.SoftmaxCrossEntropy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Loss and accuracy of all M² pathways from the encoder outputs, with few large ops per chunk of images.
+ *
+ * <p>The model is linear after the encoder, so pathway (i, j)'s logits are
+ * {@code F_j (W (z_i + b_i) + c) + d_j = G_j z_i + t_ij} with {@code G = F W} (all decoders times the hidden layer,
+ * [M*C x H], computed once per evaluation) and {@code t_ij = G_j b_i + F_j c + d_j} ([M x M*C], also once). A chunk
+ * then costs one gemm of its encoder outputs (all M domains as rows) against {@code G^T}, one broadcast add of t, and
+ * the max-shift and exp of all logits as whole-array ops; the Java loop per pathway finds the argmax and forms the
+ * loss as {@link SoftmaxCrossEntropy} defines it, {@code log1p(sum of the other exps) - (z_t - max)} (finite for any
+ * finite logits, relative accuracy kept for tiny losses). Rounding differs from evaluating the layers one after
+ * another (float32: ~1e-6 relative in the losses).
+ */
+final class AllPathwaysEvaluation {
+    private final int m;
+    private final int c;
+    private final int[][] labelMaps;
+    /** G^T = (F W)^T, [H x M*C]. */
+    private final INDArray foldedDecodersT;
+    /** t, [M x M*C]: row i holds the constant logits of pathways (i, 0..M-1). */
+    private final INDArray constants;
+
+    /**
+     * @param encoderBias [M x H] encoder biases b_i
+     * @param hidden      W [H x H]
+     * @param hiddenBias  c [1 x H]
+     * @param decoders    F, all decoders [M*C x H]
+     * @param decoderBias d [1 x M*C]
+     */
+    AllPathwaysEvaluation(int m, int c, int[][] labelMaps, INDArray encoderBias, INDArray hidden, INDArray hiddenBias,
+            INDArray decoders, INDArray decoderBias) {
+        this.m = m;
+        this.c = c;
+        this.labelMaps = labelMaps;
+        foldedDecodersT = Nd4j.gemm(decoders, hidden, false, false).transpose().dup('c');
+        INDArray outConst = Nd4j.gemm(hiddenBias, decoders, false, true).addi(decoderBias); // [1 x M*C]
+        constants = Nd4j.gemm(encoderBias, foldedDecodersT, false, false).addiRowVector(outConst);
+    }
+
+    /**
+     * Adds the chunk's per-pathway losses and hits to {@code stats}.
+     *
+     * @param z            encoder outputs without bias, [n*M x H]: rows (s, i) when {@code sampleMajor}, else (i, s)
+     * @param labels       the n labels
+     * @param sampleMajor  the row order of z
+     */
+    void add(INDArray z, int[] labels, boolean sampleMajor, PairStats stats) {
+        int n = labels.length;
+        long mc = (long) m * c;
+        INDArray y = Nd4j.gemm(z, foldedDecodersT, false, false); // [n*M x M*C]
+        INDArray y3 = y.reshape('c', sampleMajor ? n : m, sampleMajor ? m : n, mc);
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(y3, constants, y3, sampleMajor ? new int[] {1, 2}
+                : new int[] {0, 2}));
+        INDArray logits = y.reshape('c', (long) n * m * m, c);
+        logits.subiColumnVector(logits.max(1).reshape(-1, 1));
+        Nio shifted = Nio.of(logits);
+        Nio exp = Nio.of(Transforms.exp(logits, true));
+        for (int s = 0; s < n; s++) {
+            for (int i = 0; i < m; i++) {
+                int row = sampleMajor ? s * m + i : i * n + s;
+                for (int j = 0; j < m; j++) {
+                    int base = (row * m + j) * c;
+                    int target = labelMaps[j][labels[s]];
+                    int arg = argMax(shifted, base);
+                    double rest = 0;
+                    for (int q = 0; q < c; q++) {
+                        rest += q == arg ? 0 : exp.get(base + q);
+                    }
+                    stats.addPair(i, j, Math.log1p(rest) - shifted.get(base + target), arg == target);
+                }
+            }
+        }
+        stats.addSamples(n);
+    }
+
+    /** First index of the largest of the C logits at {@code base}, or of a NaN (as {@link SoftmaxCrossEntropy#argMax}). */
+    private int argMax(Nio z, int base) {
+        int arg = 0;
+        double best = z.get(base);
+        for (int q = 1; q < c; q++) {
+            double v = z.get(base + q);
+            if (Double.isNaN(v)) {
+                return q;
+            }
+            if (v > best) {
+                best = v;
+                arg = q;
+            }
+        }
+        return arg;
+    }
+}
