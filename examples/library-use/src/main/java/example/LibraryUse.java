@@ -1,67 +1,33 @@
 package example;
 
-import io.github.gdln.api.Context;
-import io.github.gdln.api.Edge;
-import io.github.gdln.api.Gates;
-import io.github.gdln.api.GatingScheme;
-import io.github.gdln.api.Graph;
-import io.github.gdln.api.Loss;
-import io.github.gdln.api.Node;
-import io.github.gdln.core.engine.BoundTask;
-import io.github.gdln.core.engine.GatedNetwork;
-import io.github.gdln.core.engine.Initializer;
-import io.github.gdln.core.graph.CompiledGraph;
-import io.github.gdln.core.tasks.InMemoryTaskData;
-import io.github.gdln.core.train.Trainer;
-import io.github.gdln.core.train.TrainerSettings;
-import io.github.gdln.core.train.Trajectory;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import org.nd4j.linalg.api.buffer.DataType;
+import io.github.gdln.core.Gdln;
+import io.github.gdln.core.theory.TrajectoryComparison;
 
 /**
- * Builds a two-pathway gated network by hand, trains it by full-batch gradient descent and prints the race:
- * pathway "a" is open in both contexts, pathway "b" only in the second, so "a" sees more data and wins.
- * Exits with status 1 if the loss did not fall, so a build that runs it also checks it.
+ * A two-pathway race: pathway a is open in both contexts, pathway b only in the second, so a sees twice the data,
+ * learns first and takes most of the task. Trained, predicted by the neural race reduction and compared; exits
+ * with status 1 unless the loss fell and the prediction matched, so a build that runs it also checks it.
  */
 public final class LibraryUse {
     public static void main(String[] args) {
-        Graph graph = new Graph(
-                List.of(new Node("x", 3), new Node("a", 8), new Node("b", 8), new Node("y", 2)),
-                List.of(new Edge("xa", "x", "a"), new Edge("ay", "a", "y"),
-                        new Edge("xb", "x", "b"), new Edge("by", "b", "y")),
-                List.of("x"), List.of("y"));
         double[][] x = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
-        double[][] y = {{1, 0}, {0, 1}, {1, 1}};
-        List<Context> contexts = List.of(new Context("a-only", Map.of()), new Context("both", Map.of()));
-        InMemoryTaskData data = new InMemoryTaskData(Map.of("x", x), Map.of("y", y), contexts,
-                Loss.halfSquaredError());
-        GatingScheme.Gating gating = new GatingScheme.Gating() {
-            @Override
-            public Gates gates(int context) {
-                return context == 0 ? Gates.closing(List.of("b")) : Gates.open();
-            }
-
-            @Override
-            public boolean trained(int context) {
-                return true;
-            }
-        };
-        CompiledGraph compiled = new CompiledGraph(graph);
-        BoundTask task = new BoundTask(compiled, data, gating);
-        GatedNetwork net = new GatedNetwork(compiled, DataType.DOUBLE);
-        new Initializer.Orthogonal(0.05).initialize(net, new SplittableRandom(7));
-        TrainerSettings settings = TrainerSettings.fullBatch(400, 0.1).tracking(List.of("ay", "by"), 2);
-        Trajectory t = new Trainer(settings).train(net, task, 7, p -> { });
-        Trajectory.Point first = t.points().get(0);
-        Trajectory.Point last = t.last();
-        System.out.printf("loss %.4f -> %.6f after %d epochs%n", first.loss(), last.loss(), (int) last.epoch());
-        System.out.printf("pathway a singular values %s, pathway b %s%n",
-                java.util.Arrays.toString(last.singularValues().get("ay")),
-                java.util.Arrays.toString(last.singularValues().get("by")));
-        if (!(last.loss() < 0.01 * first.loss())) {
-            System.err.println("the loss did not fall: the library is broken");
+        double[][] y = {{2, 0, 0}, {0, 1, 0}, {0, 0, 0.5}};
+        Gdln.Result race = Gdln.network()
+                .input("x", 3).hidden("a", 3).hidden("b", 3).output("y", 3)
+                .path("x", "a", "y").path("x", "b", "y")
+                .data(x, y).context("a only", "b").context("both")
+                .alignedStart(0.05).fullBatch(300, 0.1).track("a->y", "b->y")
+                .train();
+        var last = race.trajectory().last();
+        TrajectoryComparison c = race.comparison().orElseThrow(() ->
+                new IllegalStateException("no prediction: " + race.assessment()));
+        System.out.printf("loss %.4f -> %.2e after %d epochs; a->y %s, b->y %s%n", race.trajectory().points()
+                .get(0).loss(), last.loss(), (int) last.epoch(), java.util.Arrays.toString(last.singularValues()
+                .get("a->y")), java.util.Arrays.toString(last.singularValues().get("b->y")));
+        System.out.printf("theory vs simulation: max |loss difference| %.2e over %d epochs%n", c.lossMaxAbs(),
+                c.points());
+        if (!(last.loss() < 0.01 * race.trajectory().points().get(0).loss() && c.lossMaxAbs() < 1e-6)) {
+            System.err.println("the loss did not fall or the theory missed: the library is broken");
             System.exit(1);
         }
     }

@@ -19,4 +19,15 @@ public interface Task {
      * @param seed   the random stream reserved for the task (e.g. for permutations), derived from the run's root seed
      */
     TaskData load(Params params, long seed);
+
+    /**
+     * The data {@link #load} would give, when the task can tell at next to no cost (a few small arrays), so that a
+     * configuration is checked whole (parameters, and how they fit the architecture and the gating) before
+     * anything is written or trained. Empty, the default, when only loading can tell (a dataset read from disk);
+     * such a task's parameters are then checked when the run starts. Fails like {@link #load} on bad parameters
+     * (preferably with a {@link ParamException}).
+     */
+    default java.util.Optional<TaskData> preview(Params params, long seed) {
+        return java.util.Optional.empty();
+    }
 }

@@ -35,6 +35,23 @@ public interface TaskData {
      */
     void target(String node, int[] samples, double[] out);
 
+    /**
+     * Widths of the named per-sample arrays the task carries beside its inputs and targets (e.g. a frozen ReLU
+     * pattern or an expert assignment that a gating scheme reads as per-sample gates), by name; none by default.
+     */
+    default Map<String, Integer> annotationWidths() {
+        return Map.of();
+    }
+
+    /**
+     * Fills {@code out} (row-major, samples.length x width) with the rows of annotation {@code name} for the given
+     * samples.
+     */
+    default void annotation(String name, int[] samples, double[] out) {
+        throw new IllegalArgumentException("the task has no annotation '" + name + "'; it has "
+                + annotationWidths().keySet());
+    }
+
     /** The loss and its normalisation. */
     Loss loss();
 

@@ -12,6 +12,8 @@ import io.github.gdln.core.engine.Propagator;
 import io.github.gdln.core.gating.OpenGating;
 import io.github.gdln.core.graph.CompiledGraph;
 import io.github.gdln.core.tasks.InMemoryTaskData;
+import io.github.gdln.core.train.Measurer;
+import io.github.gdln.core.train.Trajectory;
 import io.github.gdln.core.util.Matrices;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +37,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The generic engine (gdln-core's {@code Propagator}).
  * <ul>
- *   <li>{@code routingToyStep}: one full-batch gradient step (with a tiny learning rate, so the state stays put) of the routing toy (M = 7, K = 4, widths 64, float64):
- *       28 trained routes sharing 7 encoder units; score = steps/s.</li>
+ *   <li>{@code routingToyStep}: one full-batch gradient step (with a tiny learning rate, so the state stays put) of
+ *       the routing toy (M = 7, K = 4, widths 64, float64): 28 trained routes sharing 7 encoder units;
+ *       score = steps/s.</li>
+ *   <li>{@code routingToyMeasuredEpoch}: one epoch of {@code gdln run routing-toy} as the trainer runs it: the
+ *       measurement (losses of all 49 routes, 4 leading singular values of enc0, shared1 and dec0) whose forward pass
+ *       also gives the gradient, then the update; score = epochs/s.</li>
  *   <li>{@code largeForwardBackward}: forward + backward of a chain x(1024) -> h(1024) -> y(1024) on a batch of
  *       4096 samples in float32: 5 gemms of 2·4096·1024² flops = 42.9 GFLOP per op; GFLOP/s = score · 42.9.</li>
  *   <li>{@code plainGemm}: one 4096 x 1024 x 1024 float32 gemm (8.59 GFLOP) in ND4J, the reference;
@@ -57,6 +63,7 @@ public class EngineBenchmark {
     private Propagator toyPropagator;
     private INDArray toyGrad;
     private int[] toySamples;
+    private Measurer toyMeasurer;
 
     private Propagator large;
     private GatedNetwork largeNet;
@@ -75,6 +82,7 @@ public class EngineBenchmark {
         toyPropagator = new Propagator(toy.task(), DataType.DOUBLE);
         toyGrad = toy.network().newGradient();
         toySamples = IntStream.range(0, toy.task().data().sampleCount()).toArray();
+        toyMeasurer = new Measurer(toy.task(), toyPropagator, List.of("enc0", "shared1", "dec0"), 4);
 
         SplittableRandom rng = new SplittableRandom(1);
         InMemoryTaskData data = new InMemoryTaskData(Map.of("x", Matrices.gaussian(rng, BATCH, WIDTH)),
@@ -102,6 +110,15 @@ public class EngineBenchmark {
         double loss = toyPropagator.objective(toy.network(), toySamples, toyGrad);
         Nd4j.getBlasWrapper().level1().axpy(toyGrad.length(), -1e-4, toyGrad, toy.network().parameters());
         return loss;
+    }
+
+    /** One measured full-batch epoch of the routing toy: measurement and gradient from one pass, then the update. */
+    @Benchmark
+    public Trajectory.Point routingToyMeasuredEpoch() {
+        toyGrad.assign(0);
+        Trajectory.Point p = toyMeasurer.measure(toy.network(), 0, toyGrad);
+        Nd4j.getBlasWrapper().level1().axpy(toyGrad.length(), -1e-4, toyGrad, toy.network().parameters());
+        return p;
     }
 
     /** Forward + backward on 4096 samples through two 1024 x 1024 edges. */

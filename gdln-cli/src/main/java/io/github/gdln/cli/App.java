@@ -4,14 +4,19 @@ import io.github.gdln.cli.config.Composer;
 import io.github.gdln.cli.config.Experiments;
 import io.github.gdln.cli.plugins.PluginInfo;
 import io.github.gdln.cli.plugins.PluginLoader;
+import io.github.gdln.cli.run.AtomicFiles;
 import io.github.gdln.cli.run.Interrupts;
 import io.github.gdln.cli.theory.TheoryOverlay;
 import io.github.gdln.core.Registry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -34,9 +39,23 @@ import java.util.Properties;
 public record App(Registry registry, Experiments experiments, List<PluginInfo> plugins, Path pluginDir,
                   Composer composer, TheoryOverlay theory, PrintStream out, PrintStream err, boolean terminal,
                   Interrupts interrupts, List<String> args) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(App.class);
 
     /** Loads the built-ins and the plugins of {@code pluginDir}. */
     public static App create(Path pluginDir, PrintStream out, PrintStream err, boolean terminal, List<String> args) {
+        return create(pluginDir, out, err, terminal, args, false);
+    }
+
+    /** The file, in a plugin folder, that holds the stack traces of the jars there that failed at the last start. */
+    public static final String PLUGIN_LOG = "plugin-errors.log";
+
+    /**
+     * Loads the built-ins and the plugins of {@code pluginDir}; each plugin jar that fails is one line on
+     * {@code err} naming the jar and the cause. When the cause is an exception, its stack trace goes to
+     * {@value #PLUGIN_LOG} in the jar's folder (rewritten at each start) and, when {@code verbose}, to {@code err}.
+     */
+    public static App create(Path pluginDir, PrintStream out, PrintStream err, boolean terminal, List<String> args,
+                             boolean verbose) {
         ClassLoader loader = App.class.getClassLoader();
         Registry registry = Registry.builtIn(loader);
         Experiments experiments = Experiments.builtIn(loader);
@@ -44,11 +63,33 @@ public record App(Registry registry, Experiments experiments, List<PluginInfo> p
         folders.add(pluginDir);
         bundledPlugins().ifPresent(folders::add);
         List<PluginInfo> plugins = PluginLoader.load(folders, version(), registry, experiments);
+        Map<Path, StringWriter> traces = new LinkedHashMap<>();
         for (PluginInfo p : plugins) {
             if (!p.ok()) {
-                err.println("gdln: plugin " + p.jar().getFileName() + " skipped: " + p.error());
+                String line = "plugin " + p.jar().getFileName() + " skipped: " + p.error();
+                if (p.cause() == null) {
+                    err.println("gdln: " + line);
+                    continue;
+                }
+                Path log = p.jar().resolveSibling(PLUGIN_LOG);
+                err.println("gdln: " + line + " (stack trace: gdln -v, or " + log + ")");
+                PrintWriter w = new PrintWriter(traces.computeIfAbsent(log, f -> new StringWriter()));
+                w.println(line);
+                p.cause().printStackTrace(w);
+                w.flush();
+                LOG.debug("plugin {} skipped", p.jar(), p.cause());
+                if (verbose) {
+                    p.cause().printStackTrace(err);
+                }
             }
         }
+        traces.forEach((log, text) -> {
+            try {
+                AtomicFiles.writeAtomically(log, text.toString());
+            } catch (IOException e) {
+                LOG.debug("cannot write {}", log, e); // a read-only plugin folder: gdln -v still shows the traces
+            }
+        });
         return new App(registry, experiments, List.copyOf(plugins), pluginDir, Composer.of(registry),
                 TheoryOverlay.available(), out, err, terminal, new Interrupts(), List.copyOf(args));
     }

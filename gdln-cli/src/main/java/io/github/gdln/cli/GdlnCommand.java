@@ -43,7 +43,8 @@ public final class GdlnCommand implements Runnable {
             description = "plugin folder (default: $GDLN_PLUGINS, else ./plugins)")
     Path plugins;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "stack traces on errors")
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "stack traces on errors (also of plugin jars that fail to load)")
     boolean verbose;
 
     private final PrintStream out;
@@ -67,7 +68,7 @@ public final class GdlnCommand implements Runnable {
                 String env = System.getenv(PLUGINS_ENV);
                 dir = env != null && !env.isBlank() ? Path.of(env) : Path.of("plugins");
             }
-            app = App.create(dir, out, err, terminal, args);
+            app = App.create(dir, out, err, terminal, args, verbose);
         }
         return app;
     }

@@ -128,15 +128,46 @@ class CliTest {
     }
 
     @Test
+    void componentParametersAndCrossKeyConstraintsAreConfigurationProblemsAndNothingIsWritten() {
+        String[][] cases = {
+            {"gating.K=99", "gating.K = 99  (command line): must be in 1..7 (the number of domains)"},
+            {"task.domains=0", "task.domains = 0  (command line): must be >= 1"},
+            {"model.hidden-width=-4", "model.hidden-width = -4  (command line): must be >= 1"},
+        };
+        for (String[] c : cases) {
+            Result config = gdln("config", "routing-toy", c[0]);
+            assertThat(config.code()).as(c[0]).isEqualTo(2);
+            assertThat(config.err()).as(c[0]).contains(c[1]);
+            Result run = gdln(run("routing-toy", c[0]));
+            assertThat(run.code()).as(c[0]).isEqualTo(2);
+            assertThat(run.err()).as(c[0]).contains(c[1]);
+            assertThat(tmp.resolve("runs")).as(c[0]).doesNotExist();
+        }
+        // every point of a sweep is checked before any runs: K = 8 does not fit M = 7
+        Result sweep = gdln(concat(run("routing-toy", "gating.K=2,8", "trainer.epochs=2"), "-m"));
+        assertThat(sweep.code()).isEqualTo(2);
+        assertThat(sweep.err()).contains("gating.K = 8  (command line): must be in 1..7 (the number of domains)"
+                + " [sweep point gating.K=8]");
+        assertThat(tmp.resolve("runs")).doesNotExist();
+        // the same K fits once there are enough domains
+        assertThat(gdln("config", "routing-toy", "gating.K=8", "task.domains=8").code()).isEqualTo(0);
+    }
+
+    @Test
     void configShowsEachValuesOrigin() {
         Result r = gdln("config", "routing-toy", "gating.K=2");
         assertThat(r.code()).isEqualTo(0);
         assertThat(r.out()).containsPattern("gating.K +\\= 2 +# command line")
                 .containsPattern("trainer.learning-rate += 0.02 +# experiments/routing-toy.conf")
                 .containsPattern("trainer.momentum += 0 +# reference.conf");
-        Result sw = gdln("config", "routing-toy", "task=xor");
-        assertThat(sw.code()).isEqualTo(0);
+        // switching components switches their parameters (and the setup must still fit together)
+        Result sw = gdln("config", "routing-toy", "task=xor", "model=branches", "gating=xor");
+        assertThat(sw.code()).as(sw.err()).isEqualTo(0);
         assertThat(sw.out()).contains("task.labels").doesNotContain("task.domains");
+        Result misfit = gdln("config", "routing-toy", "task=xor");
+        assertThat(misfit.code()).isEqualTo(2);
+        assertThat(misfit.err()).contains("model.name = \"routing\"", "cannot be set up with these parameters",
+                "the task has no data for node 'in0'");
     }
 
     @Test
@@ -173,7 +204,8 @@ class CliTest {
         assertThat(tmp.resolve("runs")).doesNotExist();
         Result bad = gdln(concat(run("routing-toy", TINY), "-m", "gating.K=2,5", "--dry-run"));
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.out() + bad.err()).contains("K must be in 1..3", "[sweep point gating.K=5]")
+        assertThat(bad.out() + bad.err())
+                .contains("must be in 1..3 (the number of domains)", "[sweep point gating.K=5]")
                 .doesNotContain("[sweep point gating.K=2]");
         assertThat(tmp.resolve("runs")).doesNotExist();
     }
@@ -309,6 +341,32 @@ class CliTest {
         Path f = onlyRun("tiny-exp");
         assertThat(Files.readString(f.resolve("provenance.json"))).contains("\"id\": \"tiny\"",
                 "\"version\": \"1.2.3\"", "tiny-xor (plugin tiny@1.2.3)");
+    }
+
+    @Test
+    void aBrokenPluginJarIsOneLineNamingTheJarAndTheCauseAndItsStackTraceOnlyWithVerbose() throws Exception {
+        Path plugins = tmp.resolve("plugins");
+        Files.createDirectories(plugins);
+        Files.write(plugins.resolve("broken.jar"), new byte[] {1, 2, 3});
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(plugins.resolve("x-javadoc.jar")))) {
+            entry(out, "index.html", "<html></html>".getBytes(StandardCharsets.UTF_8));
+        }
+        Result list = gdln("list", "plugins", "--plugins", plugins.toString());
+        assertThat(list.code()).as(list.err()).isEqualTo(0);
+        Path log = plugins.resolve(App.PLUGIN_LOG);
+        assertThat(list.err().lines().toList()).containsExactly(
+                "gdln: plugin broken.jar skipped: not a readable jar: zip END header not found (stack trace:"
+                        + " gdln -v, or " + log + ")",
+                "gdln: plugin x-javadoc.jar skipped: not a plugin jar: its META-INF/MANIFEST.MF has no Plugin-Id"
+                        + " (a javadoc or sources jar?)");
+        assertThat(Files.readString(log)).contains("plugin broken.jar skipped: not a readable jar",
+                "java.util.zip.ZipException: zip END header not found", "\tat java.base/java.util.zip.ZipFile");
+        // PF4J's own logging (which prints its stack trace of the broken jar) is off
+        assertThat(org.slf4j.LoggerFactory.getLogger("org.pf4j.CompoundPluginDescriptorFinder").isErrorEnabled())
+                .isFalse();
+        Result verbose = gdln("list", "plugins", "-v", "--plugins", plugins.toString());
+        assertThat(verbose.err()).contains("gdln: plugin broken.jar skipped: not a readable jar",
+                "java.util.zip.ZipException: zip END header not found", "\tat java.base/java.util.zip.ZipFile");
     }
 
     /** Compiles a one-class plugin (a task delegating to XOR) and jars it with a PF4J manifest. */

@@ -113,10 +113,22 @@ public final class Registry {
         return ref.hasPath(path) ? ref.getConfig(path) : ConfigFactory.empty();
     }
 
-    /** The parameters of a component: {@code values} over its defaults. */
+    /**
+     * The parameters of a component: {@code values} over its defaults. Values that hold nested {@link Params} (blocks
+     * bound with their origins, e.g. by the command line) replace the default of their key as they are.
+     */
     public Params params(Kind kind, String name, Map<String, ?> values) {
-        Config merged = ConfigFactory.parseMap(values, "given values").withFallback(defaults(kind, name)).resolve();
-        return new Params(kind.path() + " " + name, unwrap(merged));
+        Map<String, Object> plain = new TreeMap<>();
+        Map<String, Object> bound = new TreeMap<>();
+        values.forEach((k, v) -> (holdsParams(v) ? bound : plain).put(k, v));
+        Config merged = ConfigFactory.parseMap(plain, "given values").withFallback(defaults(kind, name)).resolve();
+        Map<String, Object> all = unwrap(merged);
+        all.putAll(bound);
+        return new Params(kind.path() + " " + name, all);
+    }
+
+    private static boolean holdsParams(Object v) {
+        return v instanceof Params || v instanceof List<?> l && l.stream().anyMatch(Params.class::isInstance);
     }
 
     /** A HOCON block as JDK values (numbers, strings, booleans, lists), keys unquoted. */

@@ -61,20 +61,57 @@ public final class Simulation {
 
     /** Loads, compiles, binds and initialises everything {@code setup} names. */
     public static Simulation prepare(Registry registry, Setup setup) {
-        Architecture arch = registry.architecture(setup.architecture());
-        Task task = registry.task(setup.task());
-        GatingScheme gating = registry.gating(setup.gating());
-        Params archParams = registry.params(Kind.ARCHITECTURE, setup.architecture(), setup.architectureParams());
         Params taskParams = registry.params(Kind.TASK, setup.task(), setup.taskParams());
-        Params gatingParams = registry.params(Kind.GATING, setup.gating(), setup.gatingParams());
-        TaskData data = task.load(taskParams, Seeds.derive(setup.seed(), Seeds.TASK));
+        TaskData data = registry.task(setup.task()).load(taskParams, Seeds.derive(setup.seed(), Seeds.TASK));
+        BoundTask boundTask = bind(registry, setup, data, new Kind[1]);
+        GatedNetwork net = new GatedNetwork(boundTask.graph(), setup.dataType());
+        setup.init().apply(net, boundTask, Seeds.stream(setup.seed(), Seeds.INIT));
+        return new Simulation(setup, boundTask.graph(), boundTask, net);
+    }
+
+    /**
+     * What stops {@code setup} from being prepared, found without loading a dataset or allocating a network: the
+     * components' parameters and how task, architecture and gating fit together, as far as the task can
+     * {@linkplain Task#preview preview} its data (a task that cannot is only checked for being known).
+     *
+     * @return the component at fault and the exception it threw, or empty when the setup checks out
+     */
+    public static java.util.Optional<Fault> check(Registry registry, Setup setup) {
+        Kind[] stage = {Kind.TASK};
+        try {
+            Params taskParams = registry.params(Kind.TASK, setup.task(), setup.taskParams());
+            java.util.Optional<TaskData> data = registry.task(setup.task()).preview(taskParams,
+                    Seeds.derive(setup.seed(), Seeds.TASK));
+            if (data.isPresent()) {
+                bind(registry, setup, data.get(), stage);
+            }
+            return java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of(new Fault(stage[0], e));
+        }
+    }
+
+    /**
+     * Why a setup cannot be prepared.
+     *
+     * @param component the component whose parameters (or fit with the others) failed
+     * @param cause     what it threw; a {@link io.github.gdln.api.ParamException} names the parameter
+     */
+    public record Fault(Kind component, RuntimeException cause) {
+    }
+
+    /** Builds and compiles the graph for {@code data} and binds the gating; {@code stage[0]} tracks the step. */
+    private static BoundTask bind(Registry registry, Setup setup, TaskData data, Kind[] stage) {
+        stage[0] = Kind.ARCHITECTURE;
+        Architecture arch = registry.architecture(setup.architecture());
+        Params archParams = registry.params(Kind.ARCHITECTURE, setup.architecture(), setup.architectureParams());
         Graph spec = arch.build(archParams, data);
         CompiledGraph graph = new CompiledGraph(spec);
+        stage[0] = Kind.GATING;
+        GatingScheme gating = registry.gating(setup.gating());
+        Params gatingParams = registry.params(Kind.GATING, setup.gating(), setup.gatingParams());
         GatingScheme.Gating bound = gating.bind(gatingParams, spec, data, Seeds.derive(setup.seed(), Seeds.GATING));
-        BoundTask boundTask = new BoundTask(graph, data, bound);
-        GatedNetwork net = new GatedNetwork(graph, setup.dataType());
-        setup.init().apply(net, boundTask, Seeds.stream(setup.seed(), Seeds.INIT));
-        return new Simulation(setup, graph, boundTask, net);
+        return new BoundTask(graph, data, bound);
     }
 
     /** Trains the network in place and returns what was measured. */

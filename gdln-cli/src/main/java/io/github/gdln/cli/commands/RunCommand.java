@@ -12,7 +12,7 @@ import io.github.gdln.cli.config.Assignment;
 import io.github.gdln.cli.config.Problem;
 import io.github.gdln.cli.config.RunConfig;
 import io.github.gdln.cli.launch.LauncherSettings;
-import io.github.gdln.cli.run.Files2;
+import io.github.gdln.cli.run.AtomicFiles;
 import io.github.gdln.cli.run.Json;
 import io.github.gdln.cli.run.KPathEngine;
 import io.github.gdln.cli.run.Progress;
@@ -198,7 +198,7 @@ public final class RunCommand implements Callable<Integer> {
                     sum.put("status", "interrupted");
                     sum.put("reason", s.reason());
                     sum.put("sweep_point", label);
-                    Files2.writeAtomically(folder.resolve("summary.json"), Json.write(sum));
+                    AtomicFiles.writeAtomically(folder.resolve("summary.json"), Json.write(sum));
                     o = new RunExecutor.Outcome(folder, s, sum);
                 } else {
                     o = new RunExecutor(app).run(c, folder, new RunExecutor.Options(null, null, label));

@@ -11,7 +11,7 @@ import io.github.gdln.cli.config.RunConfig;
 import io.github.gdln.cli.launch.LauncherSettings;
 import io.github.gdln.cli.launch.Slurm;
 import io.github.gdln.cli.run.Checkpoint;
-import io.github.gdln.cli.run.Files2;
+import io.github.gdln.cli.run.AtomicFiles;
 import io.github.gdln.cli.run.Provenance;
 import io.github.gdln.cli.run.RunExecutor;
 import io.github.gdln.cli.run.Status;
@@ -224,7 +224,7 @@ public final class SweepCommand implements Runnable {
         SweepFolder folder = SweepFolder.create(root, name, sweep, Provenance.commandLine(app.args()), "slurm", 0);
         for (int i = 0; i < configs.size(); i++) {
             Files.createDirectories(folder.folder(i));
-            Files2.writeAtomically(folder.folder(i).resolve("config.conf"), RunExecutor.render(configs.get(i)));
+            AtomicFiles.writeAtomically(folder.folder(i).resolve("config.conf"), RunExecutor.render(configs.get(i)));
         }
         app.out().println("sweep " + name + ": " + configs.size() + " point" + (configs.size() == 1 ? "" : "s")
                 + (sweep.isSweep() ? " over " + String.join(", ", sweep.axes().keySet()) : "") + " -> " + root);
@@ -241,7 +241,7 @@ public final class SweepCommand implements Runnable {
         Path root = sweep.root().toAbsolutePath();
         Path dir = sweep.slurmDir();
         Files.createDirectories(dir.resolve("logs"));
-        Files2.writeAtomically(dir.resolve("launcher.conf"), "# the launcher settings of this sweep's last"
+        AtomicFiles.writeAtomically(dir.resolve("launcher.conf"), "# the launcher settings of this sweep's last"
                 + " submission\n" + settings.render() + "\n");
         List<String> cmd = new ArrayList<>();
         cmd.add(settings.java().isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
@@ -261,7 +261,7 @@ public final class SweepCommand implements Runnable {
                 dir.resolve("logs").toAbsolutePath().resolve("%A_%a.out"), Path.of("").toAbsolutePath(),
                 settings.setup(), settings.cpusPerTask(), cmd, settings.requeue());
         Path scriptFile = dir.resolve("job.sbatch");
-        Files2.writeAtomically(scriptFile, script);
+        AtomicFiles.writeAtomically(scriptFile, script);
         String array = arraySpec(indices) + (settings.arrayParallelism() > 0 ? "%" + settings.arrayParallelism()
                 : "");
         String jobId;

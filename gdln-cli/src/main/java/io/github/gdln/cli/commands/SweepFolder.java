@@ -7,7 +7,7 @@ import io.github.gdln.cli.App;
 import io.github.gdln.cli.Main;
 import io.github.gdln.cli.config.Assignment;
 import io.github.gdln.cli.plot.SweepPlots;
-import io.github.gdln.cli.run.Files2;
+import io.github.gdln.cli.run.AtomicFiles;
 import io.github.gdln.cli.run.Json;
 import io.github.gdln.cli.run.RunExecutor;
 import io.github.gdln.cli.run.Status;
@@ -82,7 +82,7 @@ record SweepFolder(Path root, String experiment, String launcher, List<String> a
         info.put("point_folders", points.stream().map(Point::folder).toList());
         info.put("point_labels", points.stream().map(Point::label).toList());
         info.put("point_values", points.stream().map(Point::values).toList());
-        Files2.writeAtomically(root.resolve(FILE), Json.write(info));
+        AtomicFiles.writeAtomically(root.resolve(FILE), Json.write(info));
         return f;
     }
 

@@ -1,6 +1,6 @@
 package io.github.gdln.cli.commands;
 
-import io.github.gdln.cli.run.Files2;
+import io.github.gdln.cli.run.AtomicFiles;
 import io.github.gdln.cli.run.RunExecutor;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,7 +52,7 @@ public record SweepTable(List<String> axes, List<List<String>> values, List<RunE
             sb.append(',').append(csv(String.valueOf(s.getOrDefault("reason", ""))));
             sb.append('\n');
         }
-        Files2.writeAtomically(root.resolve(FILE), sb.toString());
+        AtomicFiles.writeAtomically(root.resolve(FILE), sb.toString());
     }
 
     void print(PrintStream out) {

@@ -2,11 +2,18 @@ package io.github.gdln.cli.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.github.gdln.api.ParamException;
+import io.github.gdln.api.Params;
+import io.github.gdln.cli.run.RunExecutor;
 import io.github.gdln.core.InitSpec;
 import io.github.gdln.core.Registry;
+import io.github.gdln.core.Simulation;
 import io.github.gdln.core.train.TrainerSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +27,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Validates a composed configuration and binds it to a {@link RunConfig}. Every problem is collected (unknown keys
  * with the nearest valid key, wrong types, out-of-range values, unknown component names) and thrown together as
- * {@link ConfigProblems}, each naming the key, the value and its origin.
+ * {@link ConfigProblems}, each naming the key, the value and its origin. Then the components are set up dry
+ * ({@link Simulation#check}: parameters, and how task, architecture and gating fit, without loading a dataset or
+ * allocating a network), so that what would fail when the run starts fails here, before anything is written.
  */
 public final class Binder {
     /** Trainer methods as written in configurations. */
@@ -36,8 +45,53 @@ public final class Binder {
 
     private Binder(Composer composer, Composer.Composed composed) {
         this.composer = composer;
-        this.config = composed.config();
+        this.config = absoluteFiles(composed.config());
         this.added = composed.addedKeys();
+    }
+
+    /**
+     * {@code config} with every relative {@code file = NAME} inside a component's list of blocks (e.g. the arrays of
+     * {@code task = table}) resolved against the folder of the configuration file that wrote it, so a data file
+     * sits next to its experiment and the run folder's {@code config.conf} (resume, repeat) still finds it.
+     */
+    static Config absoluteFiles(Config config) {
+        Config out = config;
+        for (String group : Composer.GROUPS.keySet()) {
+            if (!config.hasPath(group) || config.getValue(group).valueType() != ConfigValueType.OBJECT) {
+                continue;
+            }
+            for (Map.Entry<String, ConfigValue> e : config.getObject(group).entrySet()) {
+                if (!(e.getValue() instanceof ConfigList list)) {
+                    continue;
+                }
+                List<ConfigValue> items = new ArrayList<>();
+                boolean changed = false;
+                for (ConfigValue item : list) {
+                    ConfigValue fixed = item instanceof ConfigObject o ? absoluteFile(o) : item;
+                    changed |= fixed != item;
+                    items.add(fixed);
+                }
+                if (changed) {
+                    out = out.withValue(group + "." + ConfigUtil.quoteString(e.getKey()),
+                            ConfigValueFactory.fromIterable(items, list.origin().description()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ConfigValue absoluteFile(ConfigObject block) {
+        ConfigValue file = block.get("file");
+        if (file == null || file.valueType() != ConfigValueType.STRING || file.origin().filename() == null) {
+            return block;
+        }
+        java.nio.file.Path name = java.nio.file.Path.of((String) file.unwrapped());
+        java.nio.file.Path dir = java.nio.file.Path.of(file.origin().filename()).toAbsolutePath().getParent();
+        if (name.isAbsolute() || dir == null) {
+            return block;
+        }
+        return block.withValue("file", ConfigValueFactory.fromAnyRef(dir.resolve(name).normalize().toString(),
+                file.origin().description()));
     }
 
     /** Validates and binds; throws {@link ConfigProblems} listing every problem. */
@@ -101,9 +155,43 @@ public final class Binder {
                 throw new ConfigProblems(problems);
             }
         }
-        return new RunConfig(experiment, task, gating, model, trainer, control,
+        RunConfig bound = new RunConfig(experiment, task, gating, model, trainer, control,
                 new RunConfig.Engine(engine, evalTrain, evalTest, encoderWindow), new InitSpec(scheme, scale), seed,
                 precision.equals("float") ? DataType.FLOAT : DataType.DOUBLE, config);
+        Simulation.check(composer.registry(), RunExecutor.setup(bound)).ifPresent(f -> {
+            throw new ConfigProblems(problem(f));
+        });
+        return bound;
+    }
+
+    /**
+     * A component that cannot be set up with its parameters, as a problem at the parameter's key when the
+     * component named it, else at the component's name.
+     */
+    private Problem problem(Simulation.Fault fault) {
+        String group = Composer.GROUPS.entrySet().stream().filter(g -> g.getValue() == fault.component())
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        // a parameter of the component's own block; one of a nested block (owner model.nodes[2] (file:line))
+        // keeps its whole message, which says where that block was written
+        if (fault.cause() instanceof ParamException p && !p.owner().contains(".")) {
+            String key = group + "." + p.key();
+            ConfigValue v = valueAt(key);
+            return v != null ? new Problem(key, v.render(), Origins.describe(v.origin()), p.reason(), "")
+                    : new Problem(key, p.value() == null ? "" : String.valueOf(p.value()), "", p.reason(), "");
+        }
+        ConfigValue name = valueAt(group + ".name");
+        String why = fault.cause().getMessage() == null ? fault.cause().toString() : fault.cause().getMessage();
+        return new Problem(group + ".name", name == null ? "" : name.render(),
+                name == null ? "" : Origins.describe(name.origin()),
+                "cannot be set up with these parameters: " + why, "");
+    }
+
+    private ConfigValue valueAt(String key) {
+        try {
+            return config.hasPath(key) ? config.getValue(key) : null;
+        } catch (ConfigException e) {
+            return null;
+        }
     }
 
     private void checkKeys(Set<String> valid) {
@@ -173,8 +261,32 @@ public final class Binder {
                 }
             }
         }
-        params.putAll(block.root().unwrapped());
+        for (Map.Entry<String, ConfigValue> e : block.root().entrySet()) {
+            params.put(e.getKey(), bound(group + "." + e.getKey(), e.getValue()));
+        }
         return new RunConfig.Component(group, name, params);
+    }
+
+    /**
+     * A configuration value as a parameter value: objects, also inside lists, become {@link Params} that keep their
+     * dotted path and {@code file:line}, so a component's error can say where a bad node or array was written.
+     */
+    static Object bound(String path, ConfigValue value) {
+        if (value instanceof ConfigObject object) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+                values.put(e.getKey(), bound(path + "." + e.getKey(), e.getValue()));
+            }
+            return new Params(path, values, Origins.describe(object.origin()));
+        }
+        if (value instanceof ConfigList list && list.stream().anyMatch(ConfigObject.class::isInstance)) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                out.add(bound(path + "[" + i + "]", list.get(i)));
+            }
+            return out;
+        }
+        return value.unwrapped();
     }
 
     /** Null when {@code value} has the type of {@code def}, else the expected type in words. */

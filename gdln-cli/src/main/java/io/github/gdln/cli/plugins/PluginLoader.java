@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.pf4j.DefaultPluginManager;
@@ -30,7 +32,10 @@ import org.pf4j.PluginWrapper;
  * semantic version, a {@code Plugin-Requires} this gdln version does not satisfy (checked here, naming the required
  * and the actual version), a {@code Plugin-Class} that cannot be loaded (PF4J 3.13 throws a
  * {@code NullPointerException} from {@code startPlugin}), a services entry naming a missing class, a component
- * name already taken. The one implementation: the application uses {@link #load}, the plugin integration tests
+ * name already taken. A jar that cannot be opened, or whose manifest names no plugin, is reported before PF4J sees it
+ * (PF4J would log its own stack trace and then fail with a vaguer message; the application turns PF4J's logging
+ * off, see {@code simplelogger.properties}). Each failure keeps its exception for {@code gdln -v}. The one
+ * implementation: the application uses {@link #load}, the plugin integration tests
  * ({@code gdln-plugins/plugin-tests}) use {@link #scan}.
  */
 public final class PluginLoader {
@@ -134,11 +139,16 @@ public final class PluginLoader {
         List<PluginInfo> failures = new ArrayList<>();
         for (Path jar : jars) {
             String name = jar.getFileName().toString();
+            PluginInfo unreadable = readable(name, jar);
+            if (unreadable != null) {
+                failures.add(unreadable);
+                continue;
+            }
             String id;
             try {
                 id = pm.loadPlugin(jar);
             } catch (RuntimeException e) {
-                failures.add(failed(name, "", jar, "cannot load: " + rootMessage(e)));
+                failures.add(failed(name, "", jar, "cannot load: " + rootMessage(e), e));
                 continue;
             }
             if (id == null) {
@@ -166,7 +176,7 @@ public final class PluginLoader {
                 satisfied = pm.getVersionManager().checkVersionConstraint(system, requires);
             } catch (RuntimeException e) {
                 failures.add(failed(id, version, jar, "plugin " + id + " has Plugin-Requires '" + requires
-                        + "', which is not a version constraint (like >=0.1.0): " + rootMessage(e)));
+                        + "', which is not a version constraint (like >=0.1.0): " + rootMessage(e), e));
                 pm.unloadPlugin(id);
                 continue;
             }
@@ -184,14 +194,14 @@ public final class PluginLoader {
                 String pc = w.getDescriptor().getPluginClass();
                 failures.add(failed(id, version, jar, "plugin " + id + " did not start"
                         + (pc != null && !pc.isBlank() ? ": its Plugin-Class " + pc
-                        + " cannot be loaded or instantiated" : ": " + rootMessage(e))));
+                        + " cannot be loaded or instantiated" : ": " + rootMessage(e)), e));
                 pm.unloadPlugin(id);
                 continue;
             }
             if (state != PluginState.STARTED) {
                 Throwable t = w.getFailedException();
                 failures.add(failed(id, version, jar, "plugin " + id + " did not start (" + state + ")"
-                        + (t != null ? ": " + rootMessage(t) : "")));
+                        + (t != null ? ": " + rootMessage(t) : ""), t));
                 pm.unloadPlugin(id);
                 continue;
             }
@@ -201,7 +211,7 @@ public final class PluginLoader {
                         own(Architecture.class, cl)));
             } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
                 failures.add(failed(id, version, jar, "plugin " + id
-                        + " lists an extension that cannot be loaded: " + rootMessage(e)));
+                        + " lists an extension that cannot be loaded: " + rootMessage(e), e));
                 pm.stopPlugin(id);
                 pm.unloadPlugin(id);
             }
@@ -241,13 +251,35 @@ public final class PluginLoader {
             experiments.addJar(p.jar(), probe.origin(), p.loader());
         } catch (RuntimeException | IOException | LinkageError e) {
             return new PluginInfo(p.id(), p.version(), p.jar(), "failed", "components not registered: "
-                    + rootMessage(e), components);
+                    + rootMessage(e), components, e);
         }
         return new PluginInfo(p.id(), p.version(), p.jar(), "started", "", components);
     }
 
     private static PluginInfo failed(String id, String version, Path jar, String why) {
         return new PluginInfo(id, version, jar, "failed", why, List.of());
+    }
+
+    private static PluginInfo failed(String id, String version, Path jar, String why, Throwable cause) {
+        return new PluginInfo(id, version, jar, "failed", why, List.of(), cause);
+    }
+
+    /**
+     * Checks what PF4J would only log (with its own stack trace) before failing with a vaguer message: that the jar
+     * can be opened and that its manifest names a plugin. Returns the failure, or null when PF4J may load it.
+     */
+    private static PluginInfo readable(String name, Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String id = manifest == null ? null : manifest.getMainAttributes().getValue("Plugin-Id");
+            if (id == null || id.isBlank()) {
+                return failed(name, "", jar, "not a plugin jar: its META-INF/MANIFEST.MF has no Plugin-Id"
+                        + " (a javadoc or sources jar?)");
+            }
+            return null;
+        } catch (IOException | SecurityException e) {
+            return failed(name, "", jar, "not a readable jar: " + rootMessage(e), e);
+        }
     }
 
     private static String rootMessage(Throwable t) {

@@ -60,7 +60,7 @@ public record Checkpoint(int epoch, double[] parameters, double[] momentum, List
                 }
             }
         }
-        Files2.writeAtomically(folder.resolve(FILE), bytes.toByteArray());
+        AtomicFiles.writeAtomically(folder.resolve(FILE), bytes.toByteArray());
     }
 
     /** Reads {@code folder/checkpoint.bin}. */

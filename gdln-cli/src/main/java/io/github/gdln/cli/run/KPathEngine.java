@@ -418,6 +418,6 @@ public final class KPathEngine {
                     .append(ctx.coordinates().getOrDefault("in", -1)).append(',')
                     .append(ctx.coordinates().getOrDefault("out", -1)).append('\n');
         }
-        Files2.writeAtomically(folder.resolve("contexts.csv"), sb.toString());
+        AtomicFiles.writeAtomically(folder.resolve("contexts.csv"), sb.toString());
     }
 }

@@ -62,8 +62,8 @@ public final class RunExecutor {
     /** Runs {@code config} from scratch into {@code folder} (created if needed). */
     public Outcome run(RunConfig config, Path folder, Options options) throws IOException {
         Files.createDirectories(folder);
-        Files2.writeAtomically(folder.resolve("config.conf"), render(config));
-        Files2.writeAtomically(folder.resolve("provenance.json"),
+        AtomicFiles.writeAtomically(folder.resolve("config.conf"), render(config));
+        AtomicFiles.writeAtomically(folder.resolve("provenance.json"),
                 Json.write(Provenance.of(app, config, options.pointLabel())));
         return execute(config, folder, options, null);
     }
@@ -118,7 +118,7 @@ public final class RunExecutor {
             ordered.put("status", summary.remove("status"));
             ordered.put("reason", summary.remove("reason"));
             ordered.putAll(summary);
-            Files2.writeAtomically(folder.resolve("summary.json"), Json.write(ordered));
+            AtomicFiles.writeAtomically(folder.resolve("summary.json"), Json.write(ordered));
             status.write(folder);
             log.fileOnly("finished: " + status.state().word() + (status.reason().isEmpty() ? ""
                     : " (" + status.reason() + ")"));
@@ -213,7 +213,7 @@ public final class RunExecutor {
                     .append(ctx.coordinates().getOrDefault("in", -1)).append(',')
                     .append(ctx.coordinates().getOrDefault("out", -1)).append('\n');
         }
-        Files2.writeAtomically(folder.resolve("contexts.csv"), sb.toString());
+        AtomicFiles.writeAtomically(folder.resolve("contexts.csv"), sb.toString());
     }
 
     private static void summarize(Map<String, Object> s, Trajectory t, RunConfig config) {

@@ -30,7 +30,7 @@ public record Status(State state, String reason) {
 
     /** Writes {@code folder/STATUS} atomically. */
     public void write(Path folder) throws IOException {
-        Files2.writeAtomically(folder.resolve(FILE), state.word() + (reason.isEmpty() ? "" : ": " + reason) + "\n");
+        AtomicFiles.writeAtomically(folder.resolve(FILE), state.word() + (reason.isEmpty() ? "" : ": " + reason) + "\n");
     }
 
     /** Reads {@code folder/STATUS}. */

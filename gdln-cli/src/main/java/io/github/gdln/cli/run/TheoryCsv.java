@@ -33,14 +33,14 @@ public final class TheoryCsv {
             }
             sb.append('\n');
         }
-        Files2.writeAtomically(file, sb.toString());
+        AtomicFiles.writeAtomically(file, sb.toString());
         StringBuilder fp = new StringBuilder("edge,mode,fixed_point\n");
         for (Map.Entry<String, double[]> e : p.fixedPoints().entrySet()) {
             for (int k = 0; k < e.getValue().length; k++) {
                 fp.append(e.getKey()).append(',').append(k + 1).append(',').append(cell(e.getValue()[k])).append('\n');
             }
         }
-        Files2.writeAtomically(file.resolveSibling("theory-fixed-points.csv"), fp.toString());
+        AtomicFiles.writeAtomically(file.resolveSibling("theory-fixed-points.csv"), fp.toString());
     }
 
     private static String cell(double d) {

@@ -48,7 +48,10 @@ public final class BoundTask {
             throw new IllegalArgumentException("the gating trains no context (of " + contexts.size() + ")");
         }
         trainPlan = new UnitPlan(graph, gates, gateTable, trainedContexts);
-        evalPlan = new UnitPlan(graph, gates, gateTable, IntStream.range(0, gates.length).toArray());
+        // trained contexts first: the evaluation plan then starts with exactly the training plan's units, so one
+        // pass over it gives every context's loss and, bit for bit, the training gradient (Propagator.evaluate)
+        evalPlan = new UnitPlan(graph, gates, gateTable,
+                IntStream.concat(IntStream.of(trainedContexts), IntStream.of(untrainedContexts)).toArray());
     }
 
     private void checkWidths(int[] nodes, Map<String, Integer> widths, String role) {

@@ -28,6 +28,7 @@ public final class Propagator {
     /** The inputs and targets of the last batch, reused while the batch is the same (full-batch training). */
     private int[] cachedSamples;
     private final java.util.Map<String, INDArray> cachedData = new java.util.HashMap<>();
+    private final java.util.Map<String, double[]> cachedValues = new java.util.HashMap<>();
 
     /** A propagator for {@code task} computing in {@code type}. */
     public Propagator(BoundTask task, DataType type) {
@@ -57,6 +58,16 @@ public final class Propagator {
     /** Evaluates every context (trained and untrained) on {@code samples}, without gradients. */
     public Pass evaluate(GatedNetwork net, int[] samples) {
         return run(net, task.evalPlan(), samples, null);
+    }
+
+    /**
+     * Evaluates every context on {@code samples} and adds the gradient of the training objective on them to
+     * {@code gradient}, in one forward pass: the evaluation plan starts with the training plan's units (trained
+     * contexts first), and only trained contexts send gradients back, so the gradient is bit for bit the one
+     * {@link #objective} adds. Full-batch training measures each epoch with the next step's forward pass this way.
+     */
+    public Pass evaluate(GatedNetwork net, int[] samples, INDArray gradient) {
+        return run(net, task.evalPlan(), samples, gradient);
     }
 
     private Pass run(GatedNetwork net, UnitPlan plan, int[] samples, INDArray gradient) {
@@ -95,9 +106,11 @@ public final class Propagator {
                 INDArray target = fetch(false, g.node(outputs[o]).name(), g.width(outputs[o]), samples);
                 INDArray out = u == UnitPlan.ZERO ? Nd4j.zeros(type, b, g.width(outputs[o])) : h[u];
                 INDArray dOut = spec.kind() == LossKind.SQUARED_ERROR
-                        ? squaredError(out, target, spec.scale(), b, loss, k, backward ? weight : 0)
-                        : crossEntropy(out, target, b, loss, correct, k, backward ? weight : 0);
-                if (backward && u != UnitPlan.ZERO) {
+                        ? squaredError(out, target, targetValues(g.node(outputs[o]).name()), spec.scale(), b, loss,
+                        k, backward && task.trained(contexts[k]) ? weight : 0)
+                        : crossEntropy(out, target, b, loss, correct, k,
+                        backward && task.trained(contexts[k]) ? weight : 0);
+                if (dOut != null && u != UnitPlan.ZERO) {
                     delta[u] = delta[u] == null ? dOut : delta[u].addi(dOut);
                 }
             }
@@ -121,9 +134,10 @@ public final class Propagator {
                 // dW_e += (g_e ⊙ dA)ᵀ H_src
                 INDArray gated = gates.gated(dA, in.gate());
                 Nd4j.gemm(gated, src, grad[in.edge()], true, false, 1.0, 1.0);
-                if (!units.get(in.source()).isInput()) {
-                    INDArray back = gated.mmul(net.weight(in.edge()));
-                    delta[in.source()] = delta[in.source()] == null ? back : delta[in.source()].addi(back);
+                if (!units.get(in.source()).isInput()) { // D_src += (g_e ⊙ dA) W_e, one gemm
+                    INDArray d = delta[in.source()];
+                    delta[in.source()] = d == null ? gated.mmul(net.weight(in.edge()))
+                            : Nd4j.gemm(gated, net.weight(in.edge()), d, false, false, 1.0, 1.0);
                 }
             }
         }
@@ -131,14 +145,34 @@ public final class Propagator {
 
     /**
      * Squared error: loss_k += scale Σ (h − y)² / b; returns weight · ∂/∂h = weight · 2 scale (h − y) / b
-     * (nothing when {@code weight} is 0, i.e. no gradient is wanted).
+     * (nothing when {@code weight} is 0, i.e. no gradient is wanted). The sum of squares is taken in Java from the
+     * array's buffer (one ND4J operation less per context; none at all when no gradient is wanted).
      */
-    private static INDArray squaredError(INDArray out, INDArray target, double scale, int b, double[] loss, int k,
-                                         double weight) {
+    private static INDArray squaredError(INDArray out, INDArray target, double[] y, double scale, int b,
+                                         double[] loss, int k, double weight) {
+        if (weight == 0) {
+            double[] h = values(out);
+            double sum = 0;
+            for (int i = 0; i < h.length; i++) {
+                double d = h[i] - y[i];
+                sum += d * d;
+            }
+            loss[k] += scale * sum / b;
+            return null;
+        }
         INDArray diff = out.sub(target);
-        double norm = diff.norm2Number().doubleValue();
-        loss[k] += scale * norm * norm / b;
-        return weight == 0 ? null : diff.muli(weight * 2.0 * scale / b);
+        double sum = 0;
+        for (double d : values(diff)) {
+            sum += d * d;
+        }
+        loss[k] += scale * sum / b;
+        return diff.muli(weight * 2.0 * scale / b);
+    }
+
+    /** The entries of {@code x} in row-major order, read from its buffer without an ND4J operation when possible. */
+    private static double[] values(INDArray x) {
+        INDArray plain = !x.isView() && x.ordering() == 'c' && x.data().length() == x.length() ? x : x.dup('c');
+        return plain.data().asDouble();
     }
 
     /**
@@ -171,10 +205,16 @@ public final class Propagator {
         return Nd4j.createFromArray(z).reshape(b, c).castTo(logits.dataType());
     }
 
+    /** The targets of output {@code node} for the cached batch as row-major doubles (fetched first). */
+    private double[] targetValues(String node) {
+        return cachedValues.computeIfAbsent(node, n -> values(cachedData.get("y:" + n)));
+    }
+
     /** The inputs (or targets) of {@code node} for {@code samples}, cached while the batch stays the same. */
     private INDArray fetch(boolean input, String node, int width, int[] samples) {
         if (!java.util.Arrays.equals(samples, cachedSamples)) {
             cachedData.clear();
+            cachedValues.clear();
             cachedSamples = samples.clone();
         }
         String key = (input ? "x:" : "y:") + node;

@@ -4,6 +4,7 @@ import io.github.gdln.api.Context;
 import io.github.gdln.api.Gates;
 import io.github.gdln.api.GatingScheme;
 import io.github.gdln.api.Graph;
+import io.github.gdln.api.ParamException;
 import io.github.gdln.api.Params;
 import io.github.gdln.api.TaskData;
 import io.github.gdln.core.arch.RoutingArchitecture;
@@ -36,6 +37,9 @@ public final class RoutingGating implements GatingScheme {
         int m = graph.inputs().size();
         TrainedPairs.Mode mode = TrainedPairs.Mode.parse(params.getString("mode"), params.owner());
         int k = mode.usesK() ? params.getInt("K", 1) : 1;
+        if (k > m) {
+            throw new ParamException(params.owner(), "K", k, "must be in 1.." + m + " (the number of domains)");
+        }
         boolean[][] g = TrainedPairs.matrix(mode, m, k);
         if (params.getBoolean("permute")) {
             g = TrainedPairs.permuteColumns(g, new SplittableRandom(seed));

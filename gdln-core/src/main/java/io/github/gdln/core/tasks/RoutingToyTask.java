@@ -41,6 +41,12 @@ public final class RoutingToyTask implements Task {
         return "docs/theory.md §3.2: M domains sharing a 4-item hierarchical dataset, routed by gating";
     }
 
+    /** The data itself: a few small arrays, made at next to no cost. */
+    @Override
+    public java.util.Optional<TaskData> preview(Params params, long seed) {
+        return java.util.Optional.of(load(params, seed));
+    }
+
     @Override
     public TaskData load(Params params, long seed) {
         int m = params.getInt("domains", 1);

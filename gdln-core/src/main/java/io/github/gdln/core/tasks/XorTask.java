@@ -27,6 +27,12 @@ public final class XorTask implements Task {
         return "docs/theory.md §3.1: the four XOR points in {-1,1}^2 with labels x1*x2 (or x1)";
     }
 
+    /** The data itself: a few small arrays, made at next to no cost. */
+    @Override
+    public java.util.Optional<TaskData> preview(Params params, long seed) {
+        return java.util.Optional.of(load(params, seed));
+    }
+
     @Override
     public TaskData load(Params params, long seed) {
         String labels = params.getString("labels");

@@ -73,8 +73,12 @@ public final class Trainer {
         List<Trajectory.Point> points = new ArrayList<>(earlier);
         INDArray velocity = momentum != null ? momentum : net.newGradient();
         INDArray grad = net.newGradient();
+        // full-batch sample backprop: a measurement's forward pass also gives the next step's gradient
+        boolean fused = statistics == null && settings.method() == TrainerSettings.Method.FULL_BATCH;
+        boolean gradientReady = false;
         if (startEpoch == 0) {
-            record(points, measure.apply(0), listener);
+            gradientReady = fused && settings.epochs() > 0;
+            record(points, gradientReady ? measureWithGradient(measurer, net, 0, grad) : measure.apply(0), listener);
         }
         GradientFlow flow = settings.method() == TrainerSettings.Method.GRADIENT_FLOW
                 ? new GradientFlow(net, objective, statistics, task.data().sampleCount()) : null;
@@ -83,10 +87,14 @@ public final class Trainer {
             if (flow != null) {
                 flow.advance(epoch - 1, epoch);
             } else {
-                runEpoch(net, task, objective, velocity, grad, new SplittableRandom(batchingSeed + epoch), epoch);
+                runEpoch(net, task, gradientReady ? null : objective, velocity, grad,
+                        new SplittableRandom(batchingSeed + epoch), epoch);
             }
             boolean last = epoch == settings.epochs();
-            if (epoch % settings.measureEvery() == 0 || last) {
+            gradientReady = fused && !last && epoch % settings.measureEvery() == 0;
+            if (gradientReady) {
+                record(points, measureWithGradient(measurer, net, epoch, grad), listener);
+            } else if (epoch % settings.measureEvery() == 0 || last) {
                 record(points, measure.apply(epoch), listener);
             }
             if (!last && listener.stopAfter(epoch, net, velocity)) {
@@ -114,6 +122,17 @@ public final class Trainer {
         listener.measured(p);
     }
 
+    /** Measures at {@code epoch} and leaves the full-batch gradient at the current weights in {@code grad}. */
+    private static Trajectory.Point measureWithGradient(Measurer measurer, GatedNetwork net, int epoch,
+                                                        INDArray grad) {
+        grad.assign(0);
+        return measurer.measure(net, epoch, grad);
+    }
+
+    /**
+     * One epoch of updates. {@code propagator} null: full batch, and {@code grad} already holds the gradient at the
+     * current weights (from the last measurement).
+     */
     private void runEpoch(GatedNetwork net, BoundTask task, Objective propagator, INDArray velocity, INDArray grad,
                           SplittableRandom rng, int epoch) {
         int n = task.data().sampleCount();
@@ -132,12 +151,14 @@ public final class Trainer {
             batch = Math.min(settings.batchSize(), n);
         }
         for (int start = 0; start < n; start += batch) {
-            int[] samples = java.util.Arrays.copyOfRange(order, start, Math.min(n, start + batch));
-            grad.assign(0);
-            double loss = propagator.value(samples, grad);
-            if (!Double.isFinite(loss)) {
-                throw new DivergenceException("training diverged: the loss is " + loss + " in epoch " + epoch
-                        + "; lower the learning rate or the initialisation scale");
+            if (propagator != null) {
+                int[] samples = java.util.Arrays.copyOfRange(order, start, Math.min(n, start + batch));
+                grad.assign(0);
+                double loss = propagator.value(samples, grad);
+                if (!Double.isFinite(loss)) {
+                    throw new DivergenceException("training diverged: the loss is " + loss + " in epoch " + epoch
+                            + "; lower the learning rate or the initialisation scale");
+                }
             }
             if (settings.momentum() > 0) {
                 velocity.muli(settings.momentum()).addi(grad);

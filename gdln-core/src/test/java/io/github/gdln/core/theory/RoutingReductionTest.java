@@ -84,8 +84,8 @@ class RoutingReductionTest {
     void fixedPointsOfTheReducedSystem() {
         Simulation sim = TheoryFixtures.routingToy(new InitSpec("aligned", 0.08), 1);
         ReducedSystem r = NeuralRaceReduction.reduce(sim.task(), sim.network());
-        TrainerSettings long_ = new TrainerSettings(Method.GRADIENT_FLOW, 3000, 0.02, 0, 1, 3000, 1e-10, TRACKED, 4);
-        Trajectory.Point end = r.predict(long_).trajectory().last();
+        TrainerSettings longFlow = new TrainerSettings(Method.GRADIENT_FLOW, 3000, 0.02, 0, 1, 3000, 1e-10, TRACKED, 4);
+        Trajectory.Point end = r.predict(longFlow).trajectory().last();
         double[] hidden = end.singularValues().get("shared1");
         double[] enc = end.singularValues().get("enc0");
         double[] dec = end.singularValues().get("dec0");

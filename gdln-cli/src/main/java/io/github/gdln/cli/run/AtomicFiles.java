@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** Atomic file writes: write a temporary sibling, then rename it over the target. */
-public final class Files2 {
-    private Files2() {
+public final class AtomicFiles {
+    private AtomicFiles() {
     }
 
     /** Writes {@code text} to {@code target} atomically. */
