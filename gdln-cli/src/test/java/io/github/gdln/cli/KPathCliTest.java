@@ -73,7 +73,8 @@ class KPathCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("mnist-routing 0.1.0", "started: task mnist-routing",
                 "plugin mnist-routing@0.1.0", "mnist-routing-permute-m40", "mnist-routing-rotate-m40",
-                "mnist-routing-permute-m100", "mnist-routing-rotate-m100");
+                "mnist-routing-permute-m100", "mnist-routing-rotate-m100", "mnist-routing-permute-m40-short",
+                "mnist-routing-rotate-m40-short");
     }
 
     @Test
