@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * One context of a task: a named situation under which every base sample is evaluated with its own gates.
- * In the routing tasks a context is a pair (input domain i, output domain j), with coordinates {@code in=i, out=j}.
+ * In the routing tasks a context is a pathway i -> j (input domain i, output domain j), with coordinates {@code in=i, out=j}.
  * Samples are never copied per context: the engine evaluates base samples under each context's gates.
  *
  * @param name        readable name, e.g. {@code "3->5"}
