@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * out<j>} and closes every other input and output node; it is trained when the M x M trained-pathway matrix G has G_ij =
  * 1.
  *
- * <p>Parameters: {@code mode} ({@link TrainedPairs.Mode}), {@code K} (trained partners per domain, ignored by
+ * <p>Parameters: {@code mode} ({@link TrainedPairs.Mode}), {@code K} (trained pathways per input domain, ignored by
  * {@code mod} and {@code fully_connected}) and {@code permute} (permute G's columns with the {@code gating} stream, so
  * every row and column still has K ones). M is the number of input nodes named {@code in<i>}.
  */
