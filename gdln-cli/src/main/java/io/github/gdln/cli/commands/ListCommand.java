@@ -21,15 +21,15 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code gdln list}: experiments, tasks, gating schemes, architectures, trainers, engines, plugins, with origins. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "Lists experiments, tasks, gating schemes, architectures (config group model), trainers, engines, init"
-                + " schemes and plugins, each with where it came from.")
+        description = "Lists experiments, tasks, gating schemes, architectures (config group model), trainers,"
+                + " engines, init schemes and plugins, each with where it came from.")
 public final class ListCommand implements Callable<Integer> {
     @ParentCommand
     GdlnCommand parent;
 
     @Parameters(arity = "0..1", paramLabel = "WHAT",
-            description = "one section: experiments, tasks, gatings, architectures (or models), trainers, engines, inits,"
-                    + " plugins")
+            description = "one section: experiments, tasks, gatings, architectures (or models), trainers, engines,"
+                    + " inits, plugins")
     String what;
 
     @Override

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Routing gating (docs/theory.md §3.2, §4.1): context (i, j) opens input node {@code in<i>} and output node {@code
- * out<j>} and closes every other input and output node; it is trained when the M x M trained-pathway matrix G has G_ij =
- * 1.
+ * Routing gating (docs/theory.md §3.2, §4.1): the context of pathway i -> j opens input node {@code in<i>} and
+ * output node {@code out<j>} and closes every other input and output node; it is trained when the M x M
+ * trained-pathway matrix G has G_ij = 1.
  *
  * <p>Parameters: {@code mode} ({@link TrainedPairs.Mode}), {@code K} (trained pathways per input domain, ignored by
  * {@code mod} and {@code fully_connected}) and {@code permute} (permute G's columns with the {@code gating} stream, so

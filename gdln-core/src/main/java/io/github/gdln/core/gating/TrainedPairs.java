@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The M x M matrices of trained pathways (input domain i, output domain j) of docs/theory.md §3.2. Every mode but {@code mod}
- * and {@code fully_connected} is a circulant band with K ones in every row and column.
+ * The M x M matrices of trained pathways (input domain i, output domain j) of docs/theory.md §3.2. Every mode but
+ * {@code mod} and {@code fully_connected} is a circulant band with K ones in every row and column.
  */
 public final class TrainedPairs {
     private TrainedPairs() {
