@@ -13,7 +13,7 @@ Images per second are counted as gdln's benchmarks count them: the batch (base i
   --style reference  one nn.Linear per domain in a loop (default; how the public reference code is written)
   --style batched    all encoders as one [M, H, D] tensor and one einsum (a stronger PyTorch baseline)
 
-Install (CPU only):  python3 -m pip install torch --index-url https://download.pytorch.org/whl/cpu
+Install (CPU only):  apt-get install --no-install-recommends python3-torch  (Debian), or pip install torch
 Run:                 python3 gdln-benchmarks/peer/kpath_peer.py --domains 40 --k 10 --threads 1
 Prints one JSON line (median of --repeats timings of --steps steps each).
 """
