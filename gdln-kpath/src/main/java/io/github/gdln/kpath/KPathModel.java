@@ -84,40 +84,38 @@ public final class KPathModel {
 
     private final INDArray params;
     private final INDArray velocity;
-    private final INDArray enc;
-    private final INDArray enc3;
-    private final INDArray hid;
-    private final INDArray hidBiasRow;
-    private final INDArray dec;
-    private final INDArray decExt;
-    private final INDArray vEnc;
-    private final INDArray vEnc3;
-    private final INDArray vHid;
-    private final INDArray vDecRow;
+    private final INDArray encoders;
+    private final INDArray hidden;
+    private final INDArray hiddenBiasRow;
+    private final INDArray decoders;
+    private final INDArray decodersPadded;
+    private final INDArray encoderMomenta;
+    private final INDArray hiddenMomenta;
+    private final INDArray decoderMomentaRow;
     private final DirectElements paramElements;
     private final DirectElements momentumElements;
-    private final double[] gEncBias;
-    private final double[] gHidBias;
-    private final double[] gDecBias;
+    private final double[] encoderBiasGradient;
+    private final double[] hiddenBiasGradient;
+    private final double[] decoderBiasGradient;
     private final Map<Integer, StepWorkspace> workspaces = new HashMap<>();
     /** Buffers of the deferred encoder update ({@link #trainWindow}), created on first use. */
     private DeferredEncoderWindow window;
     private boolean biasesTrained = true;
 
     private final BlockPool blocks;
-    /** Blocks of input domains of a step: block t is domains [domSplit[t], domSplit[t+1]). */
-    private final int[] domSplit;
-    private final int domBlocks;
+    /** Blocks of input domains of a step: block t is domains [domainBlockBounds[t], domainBlockBounds[t+1]). */
+    private final int[] domainBlockBounds;
+    private final int domainBlockCount;
     /** Encoder rows and encoder momenta of each domain block, [n*H x D] and [n x H x D]. */
-    private final INDArray[] encDom;
-    private final INDArray[] vEncDom;
-    private final INDArray[] enc3Dom;
-    private final INDArray[] vEnc3Dom;
-    private final INDArray[] encDomFlat;
-    private final INDArray[] vEncDomFlat;
+    private final INDArray[] blockEncoders;
+    private final INDArray[] blockEncoderMomenta;
+    private final INDArray[] blockEncoders3;
+    private final INDArray[] blockEncoderMomenta3;
+    private final INDArray[] blockEncodersFlat;
+    private final INDArray[] blockEncoderMomentaFlat;
     /** Parameters and momenta after the encoders: updated by the caller at the end of a step. */
-    private final INDArray restFlat;
-    private final INDArray vRestFlat;
+    private final INDArray afterEncoders;
+    private final INDArray afterEncoderMomenta;
 
     /**
      * Creates and initialises a model: weights Xavier-uniform with {@code cfg.gain()} from {@code cfg.seed()} (in the
@@ -160,43 +158,41 @@ public final class KPathModel {
 
         params = Nd4j.create(type, layout.total);
         velocity = Nd4j.create(type, layout.total);
-        enc = KPathLayout.view(params, layout.encoders, m * h, d);
-        enc3 = KPathLayout.view(params, layout.encoders, m, h, d);
-        hid = KPathLayout.view(params, layout.hidden, h, h);
-        hidBiasRow = KPathLayout.view(params, layout.hiddenBias, 1, h);
-        dec = KPathLayout.view(params, layout.decoders, m * c, h);
-        decExt = KPathLayout.view(params, layout.decoders, m + 1, c * h);
-        vEnc = KPathLayout.view(velocity, layout.encoders, m * h, d);
-        vEnc3 = KPathLayout.view(velocity, layout.encoders, m, h, d);
-        vHid = KPathLayout.view(velocity, layout.hidden, h, h);
-        vDecRow = KPathLayout.view(velocity, layout.decoders, 1, m * c * h);
+        encoders = KPathLayout.view(params, layout.encoders, m * h, d);
+        hidden = KPathLayout.view(params, layout.hidden, h, h);
+        hiddenBiasRow = KPathLayout.view(params, layout.hiddenBias, 1, h);
+        decoders = KPathLayout.view(params, layout.decoders, m * c, h);
+        decodersPadded = KPathLayout.view(params, layout.decoders, m + 1, c * h);
+        encoderMomenta = KPathLayout.view(velocity, layout.encoders, m * h, d);
+        hiddenMomenta = KPathLayout.view(velocity, layout.hidden, h, h);
+        decoderMomentaRow = KPathLayout.view(velocity, layout.decoders, 1, m * c * h);
         paramElements = DirectElements.of(params);
         momentumElements = DirectElements.of(velocity);
-        gEncBias = new double[m * h];
-        gHidBias = new double[h];
-        gDecBias = new double[m * c];
+        encoderBiasGradient = new double[m * h];
+        hiddenBiasGradient = new double[h];
+        decoderBiasGradient = new double[m * c];
 
         blocks = new BlockPool(threads);
-        domSplit = BlockPool.split(m, BlockPool.BLOCKS, 1);
-        domBlocks = domSplit.length - 1;
-        encDom = new INDArray[domBlocks];
-        vEncDom = new INDArray[domBlocks];
-        enc3Dom = new INDArray[domBlocks];
-        vEnc3Dom = new INDArray[domBlocks];
-        encDomFlat = new INDArray[domBlocks];
-        vEncDomFlat = new INDArray[domBlocks];
-        for (int t = 0; t < domBlocks; t++) {
-            int i0 = domSplit[t];
-            int n = domSplit[t + 1] - i0;
-            encDom[t] = KPathLayout.view(params, layout.encoders + i0 * h * d, (long) n * h, d);
-            vEncDom[t] = KPathLayout.view(velocity, layout.encoders + i0 * h * d, (long) n * h, d);
-            enc3Dom[t] = KPathLayout.view(params, layout.encoders + i0 * h * d, n, h, d);
-            vEnc3Dom[t] = KPathLayout.view(velocity, layout.encoders + i0 * h * d, n, h, d);
-            encDomFlat[t] = KPathLayout.view(params, layout.encoders + i0 * h * d, (long) n * h * d);
-            vEncDomFlat[t] = KPathLayout.view(velocity, layout.encoders + i0 * h * d, (long) n * h * d);
+        domainBlockBounds = BlockPool.split(m, BlockPool.BLOCKS, 1);
+        domainBlockCount = domainBlockBounds.length - 1;
+        blockEncoders = new INDArray[domainBlockCount];
+        blockEncoderMomenta = new INDArray[domainBlockCount];
+        blockEncoders3 = new INDArray[domainBlockCount];
+        blockEncoderMomenta3 = new INDArray[domainBlockCount];
+        blockEncodersFlat = new INDArray[domainBlockCount];
+        blockEncoderMomentaFlat = new INDArray[domainBlockCount];
+        for (int t = 0; t < domainBlockCount; t++) {
+            int i0 = domainBlockBounds[t];
+            int n = domainBlockBounds[t + 1] - i0;
+            blockEncoders[t] = KPathLayout.view(params, layout.encoders + i0 * h * d, (long) n * h, d);
+            blockEncoderMomenta[t] = KPathLayout.view(velocity, layout.encoders + i0 * h * d, (long) n * h, d);
+            blockEncoders3[t] = KPathLayout.view(params, layout.encoders + i0 * h * d, n, h, d);
+            blockEncoderMomenta3[t] = KPathLayout.view(velocity, layout.encoders + i0 * h * d, n, h, d);
+            blockEncodersFlat[t] = KPathLayout.view(params, layout.encoders + i0 * h * d, (long) n * h * d);
+            blockEncoderMomentaFlat[t] = KPathLayout.view(velocity, layout.encoders + i0 * h * d, (long) n * h * d);
         }
-        restFlat = KPathLayout.view(params, layout.hidden, layout.total - layout.hidden);
-        vRestFlat = KPathLayout.view(velocity, layout.hidden, layout.total - layout.hidden);
+        afterEncoders = KPathLayout.view(params, layout.hidden, layout.total - layout.hidden);
+        afterEncoderMomenta = KPathLayout.view(velocity, layout.hidden, layout.total - layout.hidden);
         initialise();
     }
 
@@ -306,7 +302,7 @@ public final class KPathModel {
 
     /** All encoders as one [M*H x D] matrix acting on what {@code train}/{@code trainPerDomain} receive (live). */
     public INDArray encoders() {
-        return enc;
+        return encoders;
     }
 
     /** Encoder of input domain i, [H x D], in the frame of the inputs the model receives (live view). */
@@ -322,7 +318,7 @@ public final class KPathModel {
 
     /** Shared hidden weights W, [H x H] (live view). */
     public INDArray hiddenWeights() {
-        return hid;
+        return hidden;
     }
 
     /** Hidden bias c, [H] (live view). */
@@ -332,7 +328,7 @@ public final class KPathModel {
 
     /** All decoders as one [M*C x H] matrix; rows j*C .. j*C+C-1 are F_j (live view). */
     public INDArray decoders() {
-        return dec;
+        return decoders;
     }
 
     /** Decoder biases, [M*C] (live view). */
@@ -390,8 +386,8 @@ public final class KPathModel {
     /** Momenta blocks (package-private, for tests): 0 encoders, 1 W, 2 decoders, 3 b, 4 c, 5 d. */
     INDArray momentumBlock(int which) {
         return switch (which) {
-            case 0 -> vEnc;
-            case 1 -> vHid;
+            case 0 -> encoderMomenta;
+            case 1 -> hiddenMomenta;
             case 2 -> KPathLayout.view(velocity, layout.decoders, m * c, h);
             case 3 -> KPathLayout.view(velocity, layout.encoderBiases, m * h);
             case 4 -> KPathLayout.view(velocity, layout.hiddenBias, h);
@@ -433,12 +429,12 @@ public final class KPathModel {
         }
         int b = n / steps;
         if (window == null || !window.fits(b, steps)) {
-            window = new DeferredEncoderWindow(encDom, vEncDom, encDomFlat, vEncDomFlat, b, steps,
-                    cfg.learningRate(), cfg.momentum());
+            window = new DeferredEncoderWindow(blockEncoders, blockEncoderMomenta, blockEncodersFlat,
+                    blockEncoderMomentaFlat, b, steps, cfg.learningRate(), cfg.momentum());
         }
         DeferredEncoderWindow win = window;
         win.begin(xs, steps);
-        blocks.run(domBlocks, win::beginBlock);
+        blocks.run(domainBlockCount, win::beginBlock);
         StepWorkspace w = workspace(b);
         double[] losses = new double[steps];
         for (int s = 0; s < steps; s++) {
@@ -446,7 +442,7 @@ public final class KPathModel {
             losses[s] = step(w, b, x, null, java.util.Arrays.copyOfRange(labels, s * b, (s + 1) * b), win);
         }
         win.prepareMaterialise();
-        blocks.run(domBlocks, win::materialiseBlock);
+        blocks.run(domainBlockCount, win::materialiseBlock);
         return losses;
     }
 
@@ -478,29 +474,29 @@ public final class KPathModel {
         if (win != null) {
             win.prepareStep();
         }
-        blocks.run(domBlocks, t -> {
+        blocks.run(domainBlockCount, t -> {
             StepWorkspace.DomainBlock k = w.domainBlocks[t];
-            int i0 = domSplit[t];
-            int i1 = domSplit[t + 1];
+            int i0 = domainBlockBounds[t];
+            int i1 = domainBlockBounds[t + 1];
             if (win != null) {
                 win.forward(t, k.z);
                 foldedToDomainMajor(w, b, i0, i1);
             } else if (x != null) {
-                Nd4j.gemm(encDom[t], x, k.z, false, true, 1.0, 0.0);
+                Nd4j.gemm(blockEncoders[t], x, k.z, false, true, 1.0, 0.0);
                 foldedToDomainMajor(w, b, i0, i1);
             } else {
-                Nd4j.exec(new Mmul(domains(x3, t), enc3Dom[t], k.zp3, 1.0, 0.0,
+                Nd4j.exec(new Mmul(domains(x3, t), blockEncoders3[t], k.zp3, 1.0, 0.0,
                         MMulTranspose.builder().transposeB(true).build()));
                 addEncoderBias(w, b, i0, i1);
             }
-            Nd4j.gemm(k.zp, hid, k.u, false, true, 1.0, 0.0);
+            Nd4j.gemm(k.zp, hidden, k.u, false, true, 1.0, 0.0);
             addHiddenBias(w, b, i0, i1);
-            Nd4j.pullRows(decExt, k.fg, 1, k.gather);
+            Nd4j.pullRows(decodersPadded, k.fg, 1, k.gather);
             Nd4j.exec(k.mmulLogits);
             crossEntropyAndGradient(w, k, b, labels, i0, i1);
             Nd4j.exec(k.mmulDecGrad);
             Nd4j.exec(k.mmulHiddenGrad);
-            Nd4j.gemm(k.du, hid, k.dzp, false, false, 1.0, 0.0);
+            Nd4j.gemm(k.du, hidden, k.dzp, false, false, 1.0, 0.0);
             if (x != null) {
                 scatterFoldedGradient(w, b, i0, i1);
                 if (win != null) {
@@ -512,25 +508,26 @@ public final class KPathModel {
         });
         double lr = cfg.learningRate();
         blocks.run(BlockPool.BLOCKS, t -> {
-            if (t < domBlocks && win == null) {
+            if (t < domainBlockCount && win == null) {
                 if (x != null) {
-                    Nd4j.gemm(w.domainBlocks[t].dz, x, vEncDom[t], false, false, 1.0, mu);
+                    Nd4j.gemm(w.domainBlocks[t].dz, x, blockEncoderMomenta[t], false, false, 1.0, mu);
                 } else {
-                    Nd4j.exec(new Mmul(w.domainBlocks[t].dzp3, domains(x3, t), vEnc3Dom[t], 1.0, mu,
+                    Nd4j.exec(new Mmul(w.domainBlocks[t].dzp3, domains(x3, t), blockEncoderMomenta3[t], 1.0, mu,
                             MMulTranspose.builder().transposeA(true).build()));
                 }
-                Nd4j.getBlasWrapper().level1().axpy(encDomFlat[t].length(), -lr, vEncDomFlat[t], encDomFlat[t]);
+                Nd4j.getBlasWrapper().level1().axpy(blockEncodersFlat[t].length(), -lr, blockEncoderMomentaFlat[t],
+                        blockEncodersFlat[t]);
             }
             if (t == 0) {
                 Nd4j.pullRows(w.dfg, w.dfcol, 1, paths.gatherBack);
-                Nd4j.gemm(w.ones, w.dfcolFlat, vDecRow, false, false, 1.0, mu);
+                Nd4j.gemm(w.ones, w.dfcolFlat, decoderMomentaRow, false, false, 1.0, mu);
             } else {
-                Nd4j.gemm(w.du, w.zp, vHid, true, false, 1.0, mu);
+                Nd4j.gemm(w.du, w.zp, hiddenMomenta, true, false, 1.0, mu);
                 hiddenAndDecoderBiasGradients(w, b);
                 biasMomenta();
             }
         });
-        Nd4j.getBlasWrapper().level1().axpy(restFlat.length(), -lr, vRestFlat, restFlat);
+        Nd4j.getBlasWrapper().level1().axpy(afterEncoders.length(), -lr, afterEncoderMomenta, afterEncoders);
         if (win != null) {
             win.endStep();
         }
@@ -541,12 +538,12 @@ public final class KPathModel {
         return loss / ((double) b * paths.count);
     }
 
-    /** Domains [domSplit[t], domSplit[t+1]) of a contiguous [M x r x q] array, as a view. */
+    /** Domains [domainBlockBounds[t], domainBlockBounds[t+1]) of a contiguous [M x r x q] array, as a view. */
     private INDArray domains(INDArray a3, int t) {
         long r = a3.size(1);
         long q = a3.size(2);
-        int i0 = domSplit[t];
-        return Nd4j.create(a3.data(), new long[] {domSplit[t + 1] - i0, r, q}, new long[] {r * q, q, 1},
+        int i0 = domainBlockBounds[t];
+        return Nd4j.create(a3.data(), new long[] {domainBlockBounds[t + 1] - i0, r, q}, new long[] {r * q, q, 1},
                 a3.offset() + i0 * r * q, 'c', a3.dataType());
     }
 
@@ -574,7 +571,7 @@ public final class KPathModel {
     }
 
     private StepWorkspace workspace(int b) {
-        return workspaces.computeIfAbsent(b, n -> new StepWorkspace(n, m, h, c, type, paths, domSplit));
+        return workspaces.computeIfAbsent(b, n -> new StepWorkspace(n, m, h, c, type, paths, domainBlockBounds));
     }
 
     /** zp[i, s, k] = zt[i*H + k, s] + b_i[k] for domains [i0, i1) (zt = E x^T is [M*H x b]). */
@@ -656,16 +653,16 @@ public final class KPathModel {
 
     /** Hidden-bias gradient (column sums of dU) and decoder-bias gradient (sums of dL/dlogits per output domain). */
     private void hiddenAndDecoderBiasGradients(StepWorkspace w, int b) {
-        java.util.Arrays.fill(gHidBias, 0.0);
+        java.util.Arrays.fill(hiddenBiasGradient, 0.0);
         DirectElements du = w.duElements;
         int rows = m * b;
         for (int r = 0; r < rows; r++) {
             int base = r * h;
             for (int k = 0; k < h; k++) {
-                gHidBias[k] += du.get(base + k);
+                hiddenBiasGradient[k] += du.get(base + k);
             }
         }
-        java.util.Arrays.fill(gDecBias, 0.0);
+        java.util.Arrays.fill(decoderBiasGradient, 0.0);
         DirectElements y = w.yElements;
         int kc = paths.kRow * c;
         for (int i = 0; i < m; i++) {
@@ -679,7 +676,7 @@ public final class KPathModel {
                     int base = rowBase + k * c;
                     int gb = j * c;
                     for (int q = 0; q < c; q++) {
-                        gDecBias[gb + q] += y.get(base + q);
+                        decoderBiasGradient[gb + q] += y.get(base + q);
                     }
                 }
             }
@@ -699,20 +696,20 @@ public final class KPathModel {
                     dz.set(dst + s, g);
                     sum += g;
                 }
-                gEncBias[i * h + k] = sum;
+                encoderBiasGradient[i * h + k] = sum;
             }
         }
     }
 
     private void accumulateEncoderBiasGradient(StepWorkspace w, int b, int i0, int i1) {
         DirectElements dzp = w.dzpElements;
-        java.util.Arrays.fill(gEncBias, i0 * h, i1 * h, 0.0);
+        java.util.Arrays.fill(encoderBiasGradient, i0 * h, i1 * h, 0.0);
         for (int i = i0; i < i1; i++) {
             int gb = i * h;
             for (int s = 0; s < b; s++) {
                 int src = (i * b + s) * h;
                 for (int k = 0; k < h; k++) {
-                    gEncBias[gb + k] += dzp.get(src + k);
+                    encoderBiasGradient[gb + k] += dzp.get(src + k);
                 }
             }
         }
@@ -723,9 +720,9 @@ public final class KPathModel {
             return;
         }
         double mu = cfg.momentum();
-        momentum(layout.encoderBiases, gEncBias, mu);
-        momentum(layout.hiddenBias, gHidBias, mu);
-        momentum(layout.decoderBiases, gDecBias, mu);
+        momentum(layout.encoderBiases, encoderBiasGradient, mu);
+        momentum(layout.hiddenBias, hiddenBiasGradient, mu);
+        momentum(layout.decoderBiases, decoderBiasGradient, mu);
     }
 
     private void momentum(int offset, double[] g, double mu) {
@@ -746,7 +743,7 @@ public final class KPathModel {
         int n = checkBatch(x, labels, 1);
         return evaluateInHalves(n, labels, (eval, s0, cn, stats) -> {
             INDArray xc = x.get(NDArrayIndex.interval(s0, s0 + cn), NDArrayIndex.all());
-            INDArray z = Nd4j.gemm(xc, enc, false, true); // [cn x M*H] = rows (s, i) of H
+            INDArray z = Nd4j.gemm(xc, encoders, false, true); // [cn x M*H] = rows (s, i) of H
             eval.add(z.reshape('c', (long) cn * m, h), java.util.Arrays.copyOfRange(labels, s0, s0 + cn), true,
                     stats);
         });
@@ -777,12 +774,13 @@ public final class KPathModel {
     }
 
     /**
-     * Runs {@code chunk} over the images in chunks: the images in {@link BlockPool#BLOCKS} fixed halves, one per thread, each
-     * with its own sums, added in block order (so the numbers do not depend on the thread count).
+     * Runs {@code chunk} over the images in chunks: the images in {@link BlockPool#BLOCKS} fixed halves, one per
+     * thread, each with its own sums, added in block order (so the numbers do not depend on the thread count).
      */
     private PairStats evaluateInHalves(int n, int[] labels, EvaluationChunk chunk) {
-        AllPathwaysEvaluation eval = new AllPathwaysEvaluation(m, c, labelMaps, KPathLayout.view(params, layout.encoderBiases, m, h), hid,
-                hidBiasRow, dec, KPathLayout.view(params, layout.decoderBiases, 1, m * c));
+        AllPathwaysEvaluation eval = new AllPathwaysEvaluation(m, c, labelMaps,
+                KPathLayout.view(params, layout.encoderBiases, m, h), hidden, hiddenBiasRow, decoders,
+                KPathLayout.view(params, layout.decoderBiases, 1, m * c));
         int[] halves = BlockPool.split(n, BlockPool.BLOCKS, 1);
         PairStats[] parts = new PairStats[halves.length - 1];
         int size = Math.max(1, 4_000_000 / (m * m * c));

@@ -173,7 +173,8 @@ public final class Binder {
         java.util.Optional<Simulation> preview = Simulation.preview(registry, RunExecutor.setup(bound));
         try {
             if (preview.isPresent()) {
-                EngineChoice.choose(registry.engines(), bound.engine().name(), new EngineSetup(preview.get(), bound.trainer(), RunExecutor.engineOptions(bound)));
+                EngineChoice.choose(registry.engines(), bound.engine().name(),
+                        new EngineSetup(preview.get(), bound.trainer(), RunExecutor.engineOptions(bound)));
             } else {
                 EngineChoice.checkSettings(registry.engines(), bound.engine().name(), bound.trainer(),
                         bound.precision());
