@@ -41,7 +41,7 @@ def parse():
 
 
 class KPath(torch.nn.Module):
-    """Encoders, shared hidden layer and decoders of the k-path routing model."""
+    """Encoders, shared hidden layer and decoders of the k-path routing network."""
 
     def __init__(self, m, d, h, c, batched):
         super().__init__()

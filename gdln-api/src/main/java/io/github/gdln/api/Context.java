@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One context of a task: a named situation under which every base sample is evaluated with its own gates.
- * In the routing tasks a context is a pair (input domain i, output domain j), with coordinates {@code in=i, out=j}.
+ * In the routing tasks a context is a pathway i -> j (input domain i, output domain j), with coordinates
+ * {@code in=i, out=j}.
  * Samples are never copied per context: the engine evaluates base samples under each context's gates.
  *
  * @param name        readable name, e.g. {@code "3->5"}
@@ -27,7 +28,7 @@ public record Context(String name, Map<String, Integer> coordinates) {
         return v;
     }
 
-    /** A routing context from input domain {@code in} to output domain {@code out}. */
+    /** The routing context of the pathway from input domain {@code in} to output domain {@code out}. */
     public static Context route(int in, int out) {
         return new Context(in + "->" + out, Map.of("in", in, "out", out));
     }

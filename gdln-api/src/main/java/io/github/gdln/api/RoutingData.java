@@ -3,7 +3,7 @@ package io.github.gdln.api;
 import java.util.Optional;
 
 /**
- * Optional view of a {@link TaskData} whose contexts are the routes (input domain i, output domain j) of a k-path
+ * Optional view of a {@link TaskData} whose contexts are the pathways (input domain i, output domain j) of a k-path
  * classification task (docs/theory.md §4.1): every base sample is seen through M input transforms and its class
  * relabeled by M output relabelings. A trainer that recognises this view ({@code data instanceof RoutingData}) can run
  * a fused k-path step on float batches instead of the generic engine; the generic {@link TaskData} methods of the same

@@ -38,10 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The generic engine (gdln-core's {@code Propagator}).
  * <ul>
  *   <li>{@code routingToyStep}: one full-batch gradient step (with a tiny learning rate, so the state stays put) of
- *       the routing toy (M = 7, K = 4, widths 64, float64): 28 trained routes sharing 7 encoder units;
+ *       the routing toy (M = 7, K = 4, widths 64, float64): 28 trained pathways sharing 7 encoder units;
  *       score = steps/s.</li>
  *   <li>{@code routingToyMeasuredEpoch}: one epoch of {@code gdln run routing-toy} as the trainer runs it: the
- *       measurement (losses of all 49 routes, 4 leading singular values of enc0, shared1 and dec0) whose forward pass
+ *       measurement (losses of all 49 pathways, 4 leading singular values of enc0, shared1 and dec0) whose forward pass
  *       also gives the gradient, then the update; score = epochs/s.</li>
  *   <li>{@code largeForwardBackward}: forward + backward of a chain x(1024) -> h(1024) -> y(1024) on a batch of
  *       4096 samples in float32: 5 gemms of 2·4096·1024² flops = 42.9 GFLOP per op; GFLOP/s = score · 42.9.</li>

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Training step of the k-path routing model ({@link KPathModel#train}) at the paper's MNIST size: D = 784, C = 10,
+ * Training step of the k-path routing network ({@link KPathModel#train}) at the paper's MNIST size: D = 784, C = 10,
  * H = 128, K = 10, batch 8, float32, permutation input domains folded into the encoders, gate K_plus_mod with permuted
  * columns. The score is images per second, counted as the PyTorch peer {@code peer_kpath.py} counts them: base images
  * per step (the batch, 8) times steps per second.

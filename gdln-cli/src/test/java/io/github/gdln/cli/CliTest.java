@@ -275,6 +275,21 @@ class CliTest {
                 .containsPattern("(?m)^\\s+generic\\s+built-in").containsPattern("(?m)^\\s+kpath\\s+built-in");
     }
 
+    /** The section is named for the concept (architectures); the config group's name (models) is a synonym. */
+    @Test
+    void listArchitecturesAlsoAnswersToTheConfigGroupName() {
+        Result r = gdln("list", "architectures");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("architectures (model=<name>)").containsPattern("(?m)^\\s+routing\\s+built-in")
+                .doesNotContain("engines (");
+        Result synonym = gdln("list", "models");
+        assertThat(synonym.code()).as(synonym.err()).isZero();
+        assertThat(synonym.out()).isEqualTo(r.out());
+        Result bad = gdln("list", "model");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown section 'model'", "architectures");
+    }
+
     /** --dry-run lists every point with its resolved configuration and runs nothing; an impossible point exits 2. */
     @Test
     void dryRunListsAndChecksEveryPointWithoutRunning() {

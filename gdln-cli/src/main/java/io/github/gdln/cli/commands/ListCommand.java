@@ -21,22 +21,26 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code gdln list}: experiments, tasks, gating schemes, architectures, trainers, engines, plugins, with origins. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "Lists experiments, tasks, gating schemes, architectures (models), trainers, engines, init"
-                + " schemes and plugins, each with where it came from.")
+        description = "Lists experiments, tasks, gating schemes, architectures (config group model), trainers,"
+                + " engines, init schemes and plugins, each with where it came from.")
 public final class ListCommand implements Callable<Integer> {
     @ParentCommand
     GdlnCommand parent;
 
     @Parameters(arity = "0..1", paramLabel = "WHAT",
-            description = "one section: experiments, tasks, gatings, models, trainers, engines, inits, plugins")
+            description = "one section: experiments, tasks, gatings, architectures (or models), trainers, engines,"
+                    + " inits, plugins")
     String what;
 
     @Override
     public Integer call() {
         App app = parent.app();
         PrintStream out = app.out();
-        List<String> sections = List.of("experiments", "tasks", "gatings", "models", "trainers", "engines", "inits",
-                "plugins");
+        List<String> sections = List.of("experiments", "tasks", "gatings", "architectures", "trainers", "engines",
+                "inits", "plugins");
+        if ("models".equals(what)) {
+            what = "architectures"; // the config group's name, kept as a synonym
+        }
         if (what != null && !sections.contains(what)) {
             throw new Main.UsageException("unknown section '" + what + "'; one of " + String.join(", ", sections));
         }
@@ -54,7 +58,7 @@ public final class ListCommand implements Callable<Integer> {
         if (all || what.equals("gatings")) {
             section(out, "gating schemes (gating=<name>)", components(app, Registry.Kind.GATING));
         }
-        if (all || what.equals("models")) {
+        if (all || what.equals("architectures")) {
             section(out, "architectures (model=<name>)", components(app, Registry.Kind.ARCHITECTURE));
         }
         if (all || what.equals("trainers")) {
@@ -68,7 +72,7 @@ public final class ListCommand implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"  auto", "built-in", "the fastest engine that can train the setup exactly"});
             rows.addAll(components(app, Registry.Kind.ENGINE));
-            section(out, "engines (trainer.engine=<name>; every engine trains the same model)", rows);
+            section(out, "engines (trainer.engine=<name>; every engine trains the same network)", rows);
         }
         if (all || what.equals("inits")) {
             List<String[]> rows = new ArrayList<>();

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param model       the architecture and its parameters
  * @param trainer     how to train
  * @param control     checkpointing and the test-only stop
- * @param engine      which trainer runs the model ({@code trainer.engine}) and its k-path settings
+ * @param engine      which engine trains the network ({@code trainer.engine}) and its k-path settings
  * @param init        the initialisation
  * @param seed        the root seed
  * @param precision   FLOAT or DOUBLE

@@ -271,7 +271,7 @@ public final class RunPlots {
                 }
             }
             double lim = Math.max(1e-12, omax);
-            Charts.save(Charts.heatMap("Outputs Y_(i->j)^T for every pair (columns: input domain i x items; rows:"
+            Charts.save(Charts.heatMap("Outputs Y_(i->j)^T for every pathway (columns: input domain i x items; rows:"
                     + " output domain j x features)", "input domain i, item", "output domain j, feature", grid, -lim,
                     lim, false), folder.resolve("outputs"));
             out.add(folder.resolve("outputs.png"));

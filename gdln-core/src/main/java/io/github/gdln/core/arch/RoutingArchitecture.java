@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * The routing network of docs/theory.md §3.2: M input nodes {@code in0..} each with its own encoder {@code enc<i>} into
  * a shared hidden chain {@code h1 -> ... -> h<L>} (shared edges {@code shared1..}), and M output nodes {@code out0..}
- * each with its own decoder {@code dec<j>}. Every (i, j) pair is a path; each encoder and decoder lies on M paths, the
- * shared edges on M² (docs/theory.md §3.2).
+ * each with its own decoder {@code dec<j>}. Every pathway i -> j is one path; each encoder and decoder lies on M
+ * paths, the shared edges on M² (docs/theory.md §3.2).
  *
  * <p>M and the input and output widths follow from the task's data, which must feed nodes {@code in0..in<M-1>}
  * and have targets for {@code out0..out<M-1>}. Parameters: {@code hidden-width}, {@code hidden-layers}

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Routing gating (docs/theory.md §3.2, §4.1): context (i, j) opens input node {@code in<i>} and output node {@code
- * out<j>} and closes every other input and output node; it is trained when the M x M trained-pair matrix G has G_ij =
- * 1.
+ * Routing gating (docs/theory.md §3.2, §4.1): the context of pathway i -> j opens input node {@code in<i>} and
+ * output node {@code out<j>} and closes every other input and output node; it is trained when the M x M
+ * trained-pathway matrix G has G_ij = 1.
  *
- * <p>Parameters: {@code mode} ({@link TrainedPairs.Mode}), {@code K} (trained partners per domain, ignored by
+ * <p>Parameters: {@code mode} ({@link TrainedPairs.Mode}), {@code K} (trained pathways per input domain, ignored by
  * {@code mod} and {@code fully_connected}) and {@code permute} (permute G's columns with the {@code gating} stream, so
  * every row and column still has K ones). M is the number of input nodes named {@code in<i>}.
  */
@@ -29,7 +29,7 @@ public final class RoutingGating implements GatingScheme {
 
     @Override
     public String description() {
-        return "open input domain i and output domain j for context i->j; train the pairs of a K-band matrix";
+        return "open input domain i and output domain j for context i->j; train the pathways of a K-band matrix";
     }
 
     @Override
@@ -53,7 +53,7 @@ public final class RoutingGating implements GatingScheme {
             int j = contexts.get(c).coordinate("out");
             if (i < 0 || i >= m || j < 0 || j >= m) {
                 throw new IllegalArgumentException(params.owner() + ": context '" + contexts.get(c).name()
-                        + "' routes " + i + " -> " + j + " but the graph has " + m + " domains");
+                        + "' is the pathway " + i + " -> " + j + " but the graph has " + m + " domains");
             }
             List<String> closed = new ArrayList<>();
             for (int d = 0; d < m; d++) {

@@ -5,14 +5,14 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The M x M matrices of trained (input domain, output domain) pairs of docs/theory.md §3.2. Every mode but {@code mod}
- * and {@code fully_connected} is a circulant band with K ones in every row and column.
+ * The M x M matrices of trained pathways (input domain i, output domain j) of docs/theory.md §3.2. Every mode but
+ * {@code mod} and {@code fully_connected} is a circulant band with K ones in every row and column.
  */
 public final class TrainedPairs {
     private TrainedPairs() {
     }
 
-    /** How the trained pairs are chosen. */
+    /** How the trained pathways are chosen. */
     public enum Mode {
         /** Input i trains with outputs (i + k) mod M, k = 0..K−1. */
         K_PLUS_MOD,
@@ -20,7 +20,7 @@ public final class TrainedPairs {
         PLUS_MINUS_MOD,
         /** Only the diagonal i -> i. */
         MOD,
-        /** Every pair. */
+        /** Every pathway. */
         FULLY_CONNECTED;
 
         boolean usesK() {
@@ -44,7 +44,7 @@ public final class TrainedPairs {
         }
     }
 
-    /** The trained-pair matrix G (G[i][j]: input i trained with output j). */
+    /** The trained-pathway matrix G (G[i][j]: input i trained with output j). */
     public static boolean[][] matrix(Mode mode, int m, int k) {
         if (m < 1) {
             throw new IllegalArgumentException("number of domains M must be >= 1, was " + m);

@@ -15,9 +15,9 @@ import java.util.Map;
 /**
  * The routing toy of docs/theory.md §3.2: M domains with the same hierarchical dataset, X = I₄ (four one-hot items) and
  * the 4 x 7 targets Y (one feature shared by all items, one per pair of items, one per item), whose correlation
- * YᵀX has singular values √185, √41, 3, 3. Contexts are all M² routes i -> j. The loss of a route is the mean over
- * the 4 x 7 entries of the squared error, and the objective sums it over trained routes (the reference's
- * per-pair {@code MSELoss(reduction='none').mean()}), so the loss at zero output is M K · 244 / 28: Σ s² = 244 for
+ * YᵀX has singular values √185, √41, 3, 3. Contexts are all M² pathways i -> j. The loss of a pathway is the mean over
+ * the 4 x 7 entries of the squared error, and the objective sums it over trained pathways (the reference's
+ * per-pathway {@code MSELoss(reduction='none').mean()}), so the loss at zero output is M K · 244 / 28: Σ s² = 244 for
  * M = 7, K = 4.
  *
  * <p>Parameter: {@code domains} (M).

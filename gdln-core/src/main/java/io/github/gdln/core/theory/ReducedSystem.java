@@ -21,7 +21,7 @@ import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
  * flow), κ = 2 · scale · w ({@link PathStatistics#gradientFactor()}). Gradient descent at learning rate η is therefore
  * the Euler map b ← b + η κ F(b) of the flow above, and gradient flow in epochs is db/d(epoch) = η κ F(b): one epoch
  * is η κ units of theory time, τ = 1 ({@link #theoryTimePerEpoch}, docs/theory.md §1.6); for the routing toy
- * (scale 1/7, sum over pairs) this is the notebook's dt = lr · 3.5 once its 1/M² loss normalisation is accounted
+ * (scale 1/7, sum over pathways) this is the notebook's dt = lr · 3.5 once its 1/M² loss normalisation is accounted
  * for. The loss of context c is scale [C_c − 2 Σ_π u_π s_c(π) + Σ_{π,π'} u_{π'} u_π d_c(π', π)], exactly the engine's
  * per-context loss while the assumptions hold; the objective is w Σ_{trained c} of it. The singular values of W_e are
  * those of W_e(0) + Σ_{k∈e} (b_k − b_k(0)) f_β f_αᵀ: |b| on the carried modes plus the untouched rest of W_e(0).

@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Which engine trains a setup: the one named, or for {@code auto} the fastest ({@link TrainingEngine#speedRank()})
- * of those that can train it exactly. Since every engine trains the same model, the choice changes the speed only.
+ * of those that can train it exactly. Since every engine trains the same network, the choice changes the speed only.
  *
  * @param engine the chosen engine
  * @param reason why it was chosen, with the reasons of every faster engine that declined (for the run log)

@@ -4,7 +4,7 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * A way to train a prepared setup (the plug point for engines). Every engine trains the same model, the gated network
+ * A way to train a prepared setup (the plug point for engines). every engine trains the same network, the gated network
  * the setup describes, from the same starting parameters (those of the setup's network), with the same batch order
  * ({@link io.github.gdln.core.util.Shuffle#epochOrder}); engines differ only in speed. An engine that cannot train a
  * setup exactly says why, with every reason, judged from what the setup is (graph structure, gates, loss, trainer,

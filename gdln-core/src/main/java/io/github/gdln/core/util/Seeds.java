@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * stream never shifts the numbers of the others:
  * <ul>
  *   <li>{@code task}: the task's own randomness (e.g. pixel permutations of the input domains);</li>
- *   <li>{@code gating}: the gating scheme's (e.g. permuted columns of the trained-pair matrix);</li>
+ *   <li>{@code gating}: the gating scheme's (e.g. permuted columns of the trained-pathway matrix);</li>
  *   <li>{@code init}: weight initialisation, consumed edge by edge in the compiled edge order;</li>
  *   <li>{@code batching}: the order of samples in each epoch of minibatch training.</li>
  * </ul>

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Shared computation in the routing toy (M = 7, K = 4): each input domain's encoder output and hidden activations
- * are computed once and shared by all its routes; a training step computes only the trained routes' outputs.
+ * are computed once and shared by all its pathways; a training step computes only the trained pathways' outputs.
  */
 class UnitPlanTest {
 
@@ -21,9 +21,9 @@ class UnitPlanTest {
                 "routing-toy", Map.of(), "routing", Map.of(), new InitSpec("zero", 0), DataType.DOUBLE, 1)).task();
         int m = 7;
         int trainedRoutes = 28;
-        // inputs, h1 and h2 once per input domain; one output unit per trained route
+        // inputs, h1 and h2 once per input domain; one output unit per trained pathway
         assertThat(task.trainPlan().units()).hasSize(3 * m + trainedRoutes);
-        // measuring adds the 21 untrained routes' outputs, nothing else
+        // measuring adds the 21 untrained pathways' outputs, nothing else
         assertThat(task.evalPlan().units()).hasSize(3 * m + m * m);
         assertThat(task.trainedContexts()).hasSize(trainedRoutes);
         // the evaluation plan starts with the training plan, unit for unit

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Systematic generalisation (docs/theory.md §3.3) and rich vs lazy learning (docs/theory.md §3.4) on the routing toy,
  * trained in statistics mode (the same trajectory as sample backprop, much faster). Error metric of the paper's figures
- * (docs/theory.md §3.3): err = ½ ||Y − Ŷ||²_F per pair = 14 × the engine's per-route loss ((1/28) ||Y − Ŷ||²_F for the
+ * (docs/theory.md §3.3): err = ½ ||Y − Ŷ||²_F per pathway = 14 × the engine's per-pathway loss ((1/28) ||Y − Ŷ||²_F for the
  * 4 x 7 toy).
  */
 class GeneralizationTest {
@@ -54,7 +54,7 @@ class GeneralizationTest {
     /**
      * docs/theory.md §3.4, coarse: σ0 = 0.2 vs 2.5 with lr = 0.006/σ0^(1/3), 700 epochs (M = 7, K = 4). Tolerances:
      * untrained error below 5 (rich; reference 0.13-2, measured 2.5) vs above 50 (lazy; reference 92-129, measured 90);
-     * trained error below 5 for both, i.e. under 4% of the initial 122 per pair (rich: at lr 0.0103 the last stage,
+     * trained error below 5 for both, i.e. under 4% of the initial 122 per pathway (rich: at lr 0.0103 the last stage,
      * s = 3, crosses near 328 × 0.02/0.0103 ≈ 640 epochs and is still finishing at 700, measured 2.4; lazy: still
      * converging, measured about 2.4 too); the hidden code's cross- vs within-domain block correlation above 0.95
      * (rich, reference 1.00, measured 0.999) and below 0.8 (lazy, reference 0.44 at σ0 = 2, measured 0.16).

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every point of the paper's MNIST grid runs (issue 13): the k-path model at each Xavier gain of
+ * Every point of the paper's MNIST grid runs (issue 13): the k-path network at each Xavier gain of
  * {@code scripts/mnist.sh} (10 .. 1e-4), on permuted and on rotated real MNIST, small (M = 10, K = 5, H = 128,
  * 400 training images = 50 steps of 8, one epoch, float32 as the experiments), gives a finite training loss and
  * finite metrics. At gain 10 (logits in the thousands at the start, which used to make the step's loss infinite)

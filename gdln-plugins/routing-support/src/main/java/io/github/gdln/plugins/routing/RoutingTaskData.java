@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@link RoutingData} view that selects the fused k-path trainer.
  *
  * <p>Nodes: {@code in0..in<M-1>} (width D, the inputs of each input domain, transformed on the fly) and
- * {@code out0..out<M-1>} (width C, one-hot targets after output domain j's relabeling). Contexts: all M² routes
+ * {@code out0..out<M-1>} (width C, one-hot targets after output domain j's relabeling). Contexts: all M² pathways
  * {@link Context#route(int, int) i->j}, in the order i-major (context index {@code i*M + j}). Loss: softmax
  * cross-entropy, averaged over the trained contexts (the reference's {@code Σ G_ij loss_ij / Σ G}).
  */
