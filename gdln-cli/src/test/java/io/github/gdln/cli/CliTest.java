@@ -154,6 +154,30 @@ class CliTest {
     }
 
     @Test
+    void anEngineThatCannotTrainTheSetupIsAConfigurationProblemWithEveryReason() {
+        // routing-toy previews its data, so the engine is asked about the whole setup before anything is written
+        String[] reasons = {"trainer.engine = \"kpath\"  (command line): the kpath engine cannot train this setup",
+            "trainer.method is full-batch, the k-path step is sgd", "the loss is squared-error",
+            "the task's data is not routing data"};
+        Result config = gdln("config", "routing-toy", "trainer.engine=kpath");
+        assertThat(config.code()).as(config.out() + config.err()).isEqualTo(2);
+        assertThat(config.err()).contains(reasons);
+        Result run = gdln(run("routing-toy", "trainer.engine=kpath"));
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains(reasons);
+        assertThat(tmp.resolve("runs")).doesNotExist();
+        // each point of a sweep: only the point that asks for kpath
+        Result sweep = gdln(concat(run("routing-toy", "trainer.engine=generic,kpath", "trainer.epochs=2"), "-m"));
+        assertThat(sweep.code()).isEqualTo(2);
+        assertThat(sweep.err()).contains("the kpath engine cannot train this setup",
+                "[sweep point trainer.engine=kpath]").doesNotContain("[sweep point trainer.engine=generic]");
+        assertThat(tmp.resolve("runs")).doesNotExist();
+        // auto and generic check out
+        assertThat(gdln("config", "routing-toy", "trainer.engine=auto").code()).isZero();
+        assertThat(gdln("config", "routing-toy", "trainer.engine=generic").code()).isZero();
+    }
+
+    @Test
     void configShowsEachValuesOrigin() {
         Result r = gdln("config", "routing-toy", "gating.K=2");
         assertThat(r.code()).isEqualTo(0);

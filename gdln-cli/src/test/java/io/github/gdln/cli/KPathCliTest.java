@@ -133,14 +133,25 @@ class KPathCliTest {
         Result badWindow = gdln(run("trainer.encoder-window=0"));
         assertThat(badWindow.code()).isEqualTo(2);
         assertThat(badWindow.err()).contains("trainer.encoder-window", "auto or a number of steps >= 1");
-        // kpath where the setup is not the k-path network: the run fails before training, naming every reason
-        // (judged from the graph and the trainer, not from names; the init scheme is no reason: the engine starts
-        // from the setup's network)
+        // kpath where the setup is not the k-path network: a configuration problem at trainer.engine (exit 2, no run
+        // folder) with the reasons that need no data (judged from the trainer, not from names; the init scheme is no
+        // reason: the engine starts from the setup's network). MNIST-format tasks load their data only when the run
+        // starts, so what needs the graph is judged then: a failed run folder naming it.
+        int before = runs().size();
         Result bad = gdln(run("trainer.engine=kpath", "model.hidden-layers=3", "init.scheme=orthogonal",
                 "trainer.method=full-batch"));
-        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.code()).as(bad.out() + bad.err()).isEqualTo(2);
+        assertThat(bad.err()).contains("trainer.engine = \"kpath\"  (command line): the kpath engine cannot train"
+                + " this setup", "trainer.method is full-batch, the k-path step is sgd");
+        assertThat(runs()).hasSize(before);
+        Result config = gdln("config", "mnist-routing-permute-m40", "task.data-dir=" + data, "trainer.engine=kpath",
+                "trainer.method=full-batch");
+        assertThat(config.code()).isEqualTo(2);
+        assertThat(config.err()).contains("the k-path step is sgd");
+        Result graph = gdln(run("trainer.engine=kpath", "model.hidden-layers=3"));
+        assertThat(graph.code()).isEqualTo(1);
         assertThat(Files.readString(runs().get(runs().size() - 1).resolve("STATUS"))).contains(
-                "trainer.engine = kpath cannot train this setup", "the k-path step is sgd",
+                "trainer.engine = kpath cannot train this setup",
                 "the graph has 9 nodes and 8 edges, the k-path network 8 and 7");
         // auto: the same setup trains with the generic engine and says why in the log
         Result auto = gdln(run("model.hidden-layers=3", "trainer.epochs=1", "task.train-samples=10",

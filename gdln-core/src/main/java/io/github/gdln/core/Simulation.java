@@ -63,9 +63,28 @@ public final class Simulation {
     public static Simulation prepare(Registry registry, Setup setup) {
         Params taskParams = registry.params(Kind.TASK, setup.task(), setup.taskParams());
         TaskData data = registry.task(setup.task()).load(taskParams, Seeds.derive(setup.seed(), Seeds.TASK));
+        Simulation sim = assemble(registry, setup, data);
+        setup.init().apply(sim.network, sim.task, Seeds.stream(setup.seed(), Seeds.INIT));
+        return sim;
+    }
+
+    /**
+     * {@code setup} on the task's {@linkplain Task#preview preview} of its data, for judging the setup before a run
+     * (which engine can train it): graph compiled, gating bound, network allocated but not initialised (all
+     * parameters zero). Not for training. Call after {@link #check} found no fault.
+     *
+     * @return the previewed simulation, or empty when the task cannot preview its data without loading it
+     */
+    public static java.util.Optional<Simulation> preview(Registry registry, Setup setup) {
+        Params taskParams = registry.params(Kind.TASK, setup.task(), setup.taskParams());
+        return registry.task(setup.task()).preview(taskParams, Seeds.derive(setup.seed(), Seeds.TASK))
+                .map(data -> assemble(registry, setup, data));
+    }
+
+    /** The simulation of {@code data}: graph compiled, gating bound, network allocated (parameters zero). */
+    private static Simulation assemble(Registry registry, Setup setup, TaskData data) {
         BoundTask boundTask = bind(registry, setup, data, new Kind[1]);
         GatedNetwork net = new GatedNetwork(boundTask.graph(), setup.dataType());
-        setup.init().apply(net, boundTask, Seeds.stream(setup.seed(), Seeds.INIT));
         return new Simulation(setup, boundTask.graph(), boundTask, net);
     }
 

@@ -60,8 +60,8 @@ final class AllPathwaysEvaluation {
                 : new int[] {0, 2}));
         INDArray logits = y.reshape('c', (long) n * m * m, c);
         logits.subiColumnVector(logits.max(1).reshape(-1, 1));
-        Nio shifted = Nio.of(logits);
-        Nio exp = Nio.of(Transforms.exp(logits, true));
+        DirectElements shifted = DirectElements.of(logits);
+        DirectElements exp = DirectElements.of(Transforms.exp(logits, true));
         for (int s = 0; s < n; s++) {
             for (int i = 0; i < m; i++) {
                 int row = sampleMajor ? s * m + i : i * n + s;
@@ -81,7 +81,7 @@ final class AllPathwaysEvaluation {
     }
 
     /** First index of the largest of the C logits at {@code base}, or of a NaN (as {@link SoftmaxCrossEntropy#argMax}). */
-    private int argMax(Nio z, int base) {
+    private int argMax(DirectElements z, int base) {
         int arg = 0;
         double best = z.get(base);
         for (int q = 1; q < c; q++) {

@@ -51,19 +51,19 @@ final class DeferredEncoderWindow {
     /** Per block: E_0 X^T and V_0 X^T, [rows x maxSteps*b]. */
     private final INDArray[] encTimesX;
     private final INDArray[] velTimesX;
-    private final Nio[] pendingNio;
-    private final Nio[] encTimesXNio;
-    private final Nio[] velTimesXNio;
+    private final DirectElements[] pendingElements;
+    private final DirectElements[] encTimesXElements;
+    private final DirectElements[] velTimesXElements;
     /** The window's batches [maxSteps*b x D] and their Gram matrix [maxSteps*b x maxSteps*b]. */
     private final INDArray x;
     private final INDArray gram;
-    private final Nio gramNio;
+    private final DirectElements gramElements;
     /**
      * Correction of the current step, [n*b x b]; rows of step k < s hold -lr c_(s-1-k) X_k X_s^T (rows of later steps
      * hold finite values of earlier steps, multiplied by the zero pending columns).
      */
     private final INDArray correction;
-    private final Nio correctionNio;
+    private final DirectElements correctionElements;
     /** The batches scaled per step for the final gemms: rows of step k times -lr c_(S-1-k), resp. mu^(S-1-k). */
     private final INDArray xForEnc;
     private final INDArray xForVel;
@@ -95,23 +95,23 @@ final class DeferredEncoderWindow {
         pending = new INDArray[blocks];
         encTimesX = new INDArray[blocks];
         velTimesX = new INDArray[blocks];
-        pendingNio = new Nio[blocks];
-        encTimesXNio = new Nio[blocks];
-        velTimesXNio = new Nio[blocks];
+        pendingElements = new DirectElements[blocks];
+        encTimesXElements = new DirectElements[blocks];
+        velTimesXElements = new DirectElements[blocks];
         for (int t = 0; t < blocks; t++) {
             long rows = enc[t].rows();
             pending[t] = Nd4j.create(type, rows, wb);
             encTimesX[t] = Nd4j.create(type, rows, wb);
             velTimesX[t] = Nd4j.create(type, rows, wb);
-            pendingNio[t] = Nio.of(pending[t]);
-            encTimesXNio[t] = Nio.of(encTimesX[t]);
-            velTimesXNio[t] = Nio.of(velTimesX[t]);
+            pendingElements[t] = DirectElements.of(pending[t]);
+            encTimesXElements[t] = DirectElements.of(encTimesX[t]);
+            velTimesXElements[t] = DirectElements.of(velTimesX[t]);
         }
         x = Nd4j.create(type, wb, d);
         gram = Nd4j.create(type, wb, wb);
-        gramNio = Nio.of(gram);
+        gramElements = DirectElements.of(gram);
         correction = Nd4j.create(type, wb, b);
-        correctionNio = Nio.of(correction);
+        correctionElements = DirectElements.of(correction);
         xForEnc = Nd4j.create(type, wb, d);
         xForVel = Nd4j.create(type, wb, d);
     }
@@ -152,7 +152,7 @@ final class DeferredEncoderWindow {
                 int gRow = (k * b + r) * wb + s * b;
                 int cRow = (k * b + r) * b;
                 for (int q = 0; q < b; q++) {
-                    correctionNio.set(cRow + q, coef * gramNio.get(gRow + q));
+                    correctionElements.set(cRow + q, coef * gramElements.get(gRow + q));
                 }
             }
         }
@@ -161,9 +161,9 @@ final class DeferredEncoderWindow {
     /** Encoder forward of the current step for block t: z [rows x b] = E_s X_s^T. */
     void forward(int t, INDArray z) {
         int s = step;
-        Nio zn = Nio.of(z);
-        Nio p = encTimesXNio[t];
-        Nio q = velTimesXNio[t];
+        DirectElements zn = DirectElements.of(z);
+        DirectElements p = encTimesXElements[t];
+        DirectElements q = velTimesXElements[t];
         double coef = -lr * mu * geometric(s - 1);
         int rows = (int) z.rows();
         int wb = steps * b;
@@ -181,8 +181,8 @@ final class DeferredEncoderWindow {
 
     /** Records block t's dL/dZ^T [rows x b] of the current step. */
     void record(int t, INDArray dz) {
-        Nio g = Nio.of(dz);
-        Nio out = pendingNio[t];
+        DirectElements g = DirectElements.of(dz);
+        DirectElements out = pendingElements[t];
         int rows = (int) dz.rows();
         int wb = steps * b;
         int col = step * b;

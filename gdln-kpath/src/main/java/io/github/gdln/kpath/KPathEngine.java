@@ -80,20 +80,8 @@ public final class KPathEngine implements TrainingEngine {
 
     @Override
     public List<String> cannotTrain(EngineSetup setup) {
-        List<String> why = new ArrayList<>();
-        TrainerSettings t = setup.trainer();
-        if (t.method() != TrainerSettings.Method.SGD) {
-            why.add("trainer.method is " + t.method().name().toLowerCase(Locale.ROOT).replace('_', '-')
-                    + ", the k-path step is sgd");
-        }
-        if (t.gradient() != TrainerSettings.Gradient.SAMPLES) {
-            why.add("trainer.gradient is not samples");
-        }
         Simulation sim = setup.simulation();
-        DataType type = sim.network().dataType();
-        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-            why.add("precision " + type + " is neither float32 nor float64");
-        }
+        List<String> why = new ArrayList<>(cannotTrainWith(setup.trainer(), sim.network().dataType()));
         BoundTask task = sim.task();
         Loss loss = task.loss();
         if (loss.kind() != LossKind.SOFTMAX_CROSS_ENTROPY || !loss.meanOverContexts()) {
@@ -112,6 +100,22 @@ public final class KPathEngine implements TrainingEngine {
         shape(sim.graph(), r.domains(), why);
         if (why.isEmpty()) {
             checkGates(task, r.domains(), why);
+        }
+        return why;
+    }
+
+    @Override
+    public List<String> cannotTrainWith(TrainerSettings t, DataType type) {
+        List<String> why = new ArrayList<>();
+        if (t.method() != TrainerSettings.Method.SGD) {
+            why.add("trainer.method is " + t.method().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + ", the k-path step is sgd");
+        }
+        if (t.gradient() != TrainerSettings.Gradient.SAMPLES) {
+            why.add("trainer.gradient is not samples");
+        }
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            why.add("precision " + type + " is neither float32 nor float64");
         }
         return why;
     }

@@ -5,12 +5,6 @@ import io.github.gdln.core.util.SoftmaxCrossEntropy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,7 +23,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p><b>Layout.</b> All parameters live in one flat array, all momenta in another with the same layout: the M encoders
  * as one [M*H x D] matrix (rows of domain i are {@code i*H .. i*H+H-1}), W, the M decoders as one [M*C x H] matrix,
- * then the biases. The update {@code p -= lr v} is then one axpy over everything.
+ * then the biases ({@link KPathLayout}). The update {@code p -= lr v} is then one axpy over everything.
+ *
+ * <p><b>Parts.</b> This class holds the model's state, its initialisation and the kernels of the step and of the
+ * evaluation; {@link KPathLayout} the flat layout, {@link TrainedPathways} the index tables of the trained pathways,
+ * {@link StepWorkspace} the preallocated buffers of a batch size and {@link BlockPool} the fork/join of the blocks.
  *
  * <p><b>Permutation domains (folded).</b> When input domain i is a pixel permutation, {@code x_i = P_i^T x}, the encoder
  * output is {@code E_i P_i^T x}: training {@code E_i} on permuted images is exactly training {@code Ẽ_i = E_i P_i^T} on
@@ -49,8 +47,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * computes all M² pathways.
  *
  * <p><b>Threads.</b> ND4J runs single-threaded ({@code OMP_NUM_THREADS=1}, see {@link Threading}); the second core is
- * used by Java threads over independent blocks instead. A step is cut into {@link #BLOCKS} = 2 blocks of input domains
- * ({@code [0, M/2)} and {@code [M/2, M)}): each block runs its part of the encoder forward gemm (its rows of the
+ * used by Java threads over independent blocks instead ({@link BlockPool}). A step is cut into 2 blocks of input
+ * domains ({@code [0, M/2)} and {@code [M/2, M)}): each block runs its part of the encoder forward gemm (its rows of the
  * [M*H x D] matrix), the hidden layer, its trained decoders, the cross-entropy and the backward pass on row views of
  * the step's buffers, one single-threaded ND4J op after another. A second phase of two tasks runs each block's rows
  * of the encoder momentum gemm and of {@code E -= lr v_E}, plus one of the reductions over all domains each (decoder
@@ -80,60 +78,44 @@ public final class KPathModel {
     private final DataType type;
     private final boolean[][] gate;
     private final int[][] labelMaps;
-    private final int trainedPairs;
-    private final int kRow;
-    private final int kCol;
-    /** trainedOut[i][k]: k-th trained output domain of input i, -1 for padding. */
-    private final int[][] trainedOut;
-    private final int[] gatherDecoders;
-    private final int[] gatherBack;
+    private final TrainedPathways paths;
 
-    private final int oEnc;
-    private final int oHid;
-    private final int oDec;
-    private final int oEncBias;
-    private final int oHidBias;
-    private final int oDecBias;
-    private final int total;
+    private final KPathLayout layout;
 
     private final INDArray params;
     private final INDArray velocity;
-    private final INDArray enc;
-    private final INDArray enc3;
-    private final INDArray hid;
-    private final INDArray hidBiasRow;
-    private final INDArray dec;
-    private final INDArray decExt;
-    private final INDArray vEnc;
-    private final INDArray vEnc3;
-    private final INDArray vHid;
-    private final INDArray vDecRow;
-    private final Nio pNio;
-    private final Nio vNio;
-    private final double[] gEncBias;
-    private final double[] gHidBias;
-    private final double[] gDecBias;
-    private final Map<Integer, Work> work = new HashMap<>();
+    private final INDArray encoders;
+    private final INDArray hidden;
+    private final INDArray hiddenBiasRow;
+    private final INDArray decoders;
+    private final INDArray decodersPadded;
+    private final INDArray encoderMomenta;
+    private final INDArray hiddenMomenta;
+    private final INDArray decoderMomentaRow;
+    private final DirectElements paramElements;
+    private final DirectElements momentumElements;
+    private final double[] encoderBiasGradient;
+    private final double[] hiddenBiasGradient;
+    private final double[] decoderBiasGradient;
+    private final Map<Integer, StepWorkspace> workspaces = new HashMap<>();
     /** Buffers of the deferred encoder update ({@link #trainWindow}), created on first use. */
     private DeferredEncoderWindow window;
     private boolean biasesTrained = true;
 
-    private final int threads;
-    /** Worker threads running blocks (min(threads, BLOCKS) - 1 of them, created on first use); null: one thread. */
-    private final ThreadPoolExecutor pool;
-    /** Blocks of input domains of a step: block t is domains [domSplit[t], domSplit[t+1]). */
-    private final int[] domSplit;
-    private final int domBlocks;
+    private final BlockPool blocks;
+    /** Blocks of input domains of a step: block t is domains [domainBlockBounds[t], domainBlockBounds[t+1]). */
+    private final int[] domainBlockBounds;
+    private final int domainBlockCount;
     /** Encoder rows and encoder momenta of each domain block, [n*H x D] and [n x H x D]. */
-    private final INDArray[] encDom;
-    private final INDArray[] vEncDom;
-    private final INDArray[] enc3Dom;
-    private final INDArray[] vEnc3Dom;
-    private final INDArray[] encDomFlat;
-    private final INDArray[] vEncDomFlat;
-    /** Parameters and momenta after the encoders, [oHid, total): updated by the caller at the end of a step. */
-    private final INDArray restFlat;
-    private final INDArray vRestFlat;
+    private final INDArray[] blockEncoders;
+    private final INDArray[] blockEncoderMomenta;
+    private final INDArray[] blockEncoders3;
+    private final INDArray[] blockEncoderMomenta3;
+    private final INDArray[] blockEncodersFlat;
+    private final INDArray[] blockEncoderMomentaFlat;
+    /** Parameters and momenta after the encoders: updated by the caller at the end of a step. */
+    private final INDArray afterEncoders;
+    private final INDArray afterEncoderMomenta;
 
     /**
      * Creates and initialises a model: weights Xavier-uniform with {@code cfg.gain()} from {@code cfg.seed()} (in the
@@ -148,9 +130,9 @@ public final class KPathModel {
     }
 
     /**
-     * Creates and initialises a model whose steps run their {@link #BLOCKS} blocks on up to {@code threads} Java
-     * threads (the caller and {@code min(threads, BLOCKS) - 1} workers); see the class javadoc. Every number computed
-     * is the same for every thread count.
+     * Creates and initialises a model whose steps run their {@link BlockPool#BLOCKS} blocks on up to {@code threads}
+     * Java threads (the caller and {@code min(threads, BLOCKS) - 1} workers); see the class javadoc. Every number
+     * computed is the same for every thread count.
      *
      * @param cfg       sizes and hyper-parameters
      * @param gate      M x M, {@code gate[i][j]} true when pathway (i, j) is trained; at least one must be
@@ -158,9 +140,6 @@ public final class KPathModel {
      * @param threads   threads per step, >= 1 ({@link #defaultThreads()} is what the three-argument constructor uses)
      */
     public KPathModel(KPathConfig cfg, boolean[][] gate, int[][] labelMaps, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
         if (cfg == null) {
             throw new IllegalArgumentException("cfg must not be null");
         }
@@ -170,242 +149,64 @@ public final class KPathModel {
         h = cfg.hidden();
         c = cfg.classes();
         type = cfg.dataType();
-        this.gate = checkGate(gate, m);
+        this.gate = TrainedPathways.checkGate(gate, m);
         this.labelMaps = checkLabelMaps(labelMaps, m, c);
 
-        int pairs = 0;
-        int kr = 0;
-        int[] colCount = new int[m];
-        for (int i = 0; i < m; i++) {
-            int row = 0;
-            for (int j = 0; j < m; j++) {
-                if (this.gate[i][j]) {
-                    row++;
-                    colCount[j]++;
-                }
-            }
-            pairs += row;
-            kr = Math.max(kr, row);
-        }
-        if (pairs == 0) {
-            throw new IllegalArgumentException("gate has no trained pathway");
-        }
-        int kc = 0;
-        for (int j = 0; j < m; j++) {
-            kc = Math.max(kc, colCount[j]);
-        }
-        trainedPairs = pairs;
-        kRow = kr;
-        kCol = kc;
-        trainedOut = new int[m][kr];
-        gatherDecoders = new int[m * kr];
-        int[][] back = new int[m][kc];
-        int[] fill = new int[m];
-        for (int i = 0; i < m; i++) {
-            int k = 0;
-            for (int j = 0; j < m; j++) {
-                if (this.gate[i][j]) {
-                    trainedOut[i][k] = j;
-                    gatherDecoders[i * kr + k] = j;
-                    back[j][fill[j]++] = i * kr + k;
-                    k++;
-                }
-            }
-            for (; k < kr; k++) {
-                trainedOut[i][k] = -1;
-                gatherDecoders[i * kr + k] = m; // the zero block after the decoders
-            }
-        }
-        gatherBack = new int[kc * m];
-        for (int j = 0; j < m; j++) {
-            for (int s = 0; s < kc; s++) {
-                gatherBack[s * m + j] = s < fill[j] ? back[j][s] : m * kr; // the zero row of dFg
-            }
-        }
+        paths = new TrainedPathways(this.gate);
 
-        oEnc = 0;
-        oHid = oEnc + m * h * d;
-        oDec = oHid + h * h;
-        int oDecPad = oDec + m * c * h;
-        oEncBias = oDecPad + c * h;
-        oHidBias = oEncBias + m * h;
-        oDecBias = oHidBias + h;
-        total = oDecBias + m * c;
+        layout = new KPathLayout(m, d, h, c);
 
-        params = Nd4j.create(type, total);
-        velocity = Nd4j.create(type, total);
-        enc = view(params, oEnc, m * h, d);
-        enc3 = view(params, oEnc, m, h, d);
-        hid = view(params, oHid, h, h);
-        hidBiasRow = view(params, oHidBias, 1, h);
-        dec = view(params, oDec, m * c, h);
-        decExt = view(params, oDec, m + 1, c * h);
-        vEnc = view(velocity, oEnc, m * h, d);
-        vEnc3 = view(velocity, oEnc, m, h, d);
-        vHid = view(velocity, oHid, h, h);
-        vDecRow = view(velocity, oDec, 1, m * c * h);
-        pNio = Nio.of(params);
-        vNio = Nio.of(velocity);
-        gEncBias = new double[m * h];
-        gHidBias = new double[h];
-        gDecBias = new double[m * c];
+        params = Nd4j.create(type, layout.total);
+        velocity = Nd4j.create(type, layout.total);
+        encoders = KPathLayout.view(params, layout.encoders, m * h, d);
+        hidden = KPathLayout.view(params, layout.hidden, h, h);
+        hiddenBiasRow = KPathLayout.view(params, layout.hiddenBias, 1, h);
+        decoders = KPathLayout.view(params, layout.decoders, m * c, h);
+        decodersPadded = KPathLayout.view(params, layout.decoders, m + 1, c * h);
+        encoderMomenta = KPathLayout.view(velocity, layout.encoders, m * h, d);
+        hiddenMomenta = KPathLayout.view(velocity, layout.hidden, h, h);
+        decoderMomentaRow = KPathLayout.view(velocity, layout.decoders, 1, m * c * h);
+        paramElements = DirectElements.of(params);
+        momentumElements = DirectElements.of(velocity);
+        encoderBiasGradient = new double[m * h];
+        hiddenBiasGradient = new double[h];
+        decoderBiasGradient = new double[m * c];
 
-        this.threads = threads;
-        domSplit = split(m, BLOCKS, 1);
-        domBlocks = domSplit.length - 1;
-        encDom = new INDArray[domBlocks];
-        vEncDom = new INDArray[domBlocks];
-        enc3Dom = new INDArray[domBlocks];
-        vEnc3Dom = new INDArray[domBlocks];
-        encDomFlat = new INDArray[domBlocks];
-        vEncDomFlat = new INDArray[domBlocks];
-        for (int t = 0; t < domBlocks; t++) {
-            int i0 = domSplit[t];
-            int n = domSplit[t + 1] - i0;
-            encDom[t] = view(params, oEnc + i0 * h * d, (long) n * h, d);
-            vEncDom[t] = view(velocity, oEnc + i0 * h * d, (long) n * h, d);
-            enc3Dom[t] = view(params, oEnc + i0 * h * d, n, h, d);
-            vEnc3Dom[t] = view(velocity, oEnc + i0 * h * d, n, h, d);
-            encDomFlat[t] = view(params, oEnc + i0 * h * d, (long) n * h * d);
-            vEncDomFlat[t] = view(velocity, oEnc + i0 * h * d, (long) n * h * d);
+        blocks = new BlockPool(threads);
+        domainBlockBounds = BlockPool.split(m, BlockPool.BLOCKS, 1);
+        domainBlockCount = domainBlockBounds.length - 1;
+        blockEncoders = new INDArray[domainBlockCount];
+        blockEncoderMomenta = new INDArray[domainBlockCount];
+        blockEncoders3 = new INDArray[domainBlockCount];
+        blockEncoderMomenta3 = new INDArray[domainBlockCount];
+        blockEncodersFlat = new INDArray[domainBlockCount];
+        blockEncoderMomentaFlat = new INDArray[domainBlockCount];
+        for (int t = 0; t < domainBlockCount; t++) {
+            int i0 = domainBlockBounds[t];
+            int n = domainBlockBounds[t + 1] - i0;
+            blockEncoders[t] = KPathLayout.view(params, layout.encoders + i0 * h * d, (long) n * h, d);
+            blockEncoderMomenta[t] = KPathLayout.view(velocity, layout.encoders + i0 * h * d, (long) n * h, d);
+            blockEncoders3[t] = KPathLayout.view(params, layout.encoders + i0 * h * d, n, h, d);
+            blockEncoderMomenta3[t] = KPathLayout.view(velocity, layout.encoders + i0 * h * d, n, h, d);
+            blockEncodersFlat[t] = KPathLayout.view(params, layout.encoders + i0 * h * d, (long) n * h * d);
+            blockEncoderMomentaFlat[t] = KPathLayout.view(velocity, layout.encoders + i0 * h * d, (long) n * h * d);
         }
-        restFlat = view(params, oHid, total - oHid);
-        vRestFlat = view(velocity, oHid, total - oHid);
-        pool = threads > 1 ? newPool(Math.min(threads, BLOCKS) - 1) : null;
+        afterEncoders = KPathLayout.view(params, layout.hidden, layout.total - layout.hidden);
+        afterEncoderMomenta = KPathLayout.view(velocity, layout.hidden, layout.total - layout.hidden);
         initialise();
     }
 
-    /**
-     * Blocks of a step, whatever the thread count: the input domains in two halves (phase 1 of the step), the flat
-     * update in two halves. The numbers depend on this block structure (a BLAS gemm over a row block does not in
-     * general round like the same rows inside a larger gemm), never on how many threads run the blocks.
-     */
-    static final int BLOCKS = 2;
+    /** Threads per step this model was created with. */
+    public int threads() {
+        return blocks.threads();
+    }
 
     /**
      * Default threads per step: {@code min(2, available processors)}. On the 2-core benchmark machine the second
      * thread runs the second block of input domains and half of the update (gdln-benchmarks/README.md, threading).
      */
     public static int defaultThreads() {
-        return Math.min(2, Runtime.getRuntime().availableProcessors());
-    }
-
-    /** Threads per step this model was created with. */
-    public int threads() {
-        return threads;
-    }
-
-    /** Boundaries of at most {@code parts} near-equal blocks of [0, n) whose inner boundaries are multiples of align. */
-    static int[] split(int n, int parts, int align) {
-        int blocks = Math.max(1, Math.min(parts, n / align));
-        int[] b = new int[blocks + 1];
-        for (int t = 1; t < blocks; t++) {
-            long ideal = (long) n * t / blocks;
-            b[t] = (int) (Math.round((double) ideal / align) * align);
-        }
-        b[blocks] = n;
-        // drop empty or reversed blocks (tiny n)
-        int k = 1;
-        for (int t = 1; t <= blocks; t++) {
-            if (b[t] > b[k - 1]) {
-                b[k++] = b[t];
-            }
-        }
-        return java.util.Arrays.copyOf(b, k);
-    }
-
-    private static final AtomicInteger POOL_IDS = new AtomicInteger();
-
-    /**
-     * Daemon workers that exit after 30 s idle, so a model that is dropped without closing leaves no thread behind
-     * (the pool holds no reference to the model; the submitted tasks only reference its arrays while they run).
-     */
-    private static ThreadPoolExecutor newPool(int workers) {
-        int id = POOL_IDS.incrementAndGet();
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor p = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "gdln-kpath-" + id + "-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        p.allowCoreThreadTimeOut(true);
-        return p;
-    }
-
-    @FunctionalInterface
-    private interface Block {
-        void run(int t);
-    }
-
-    /**
-     * Runs {@code task(0 .. blocks-1)}: block 0 on the calling thread, the others on the workers (all on the caller
-     * when there are no workers), and returns when all are done (also when one fails: no worker is left writing into the model's arrays). Blocks touch disjoint rows.
-     */
-    private void parallel(int blocks, Block task) {
-        if (blocks == 1 || pool == null) {
-            for (int t = 0; t < blocks; t++) {
-                task.run(t);
-            }
-            return;
-        }
-        Future<?>[] futures = new Future<?>[blocks - 1];
-        for (int t = 1; t < blocks; t++) {
-            int block = t;
-            futures[t - 1] = pool.submit(() -> task.run(block));
-        }
-        Throwable failure = null;
-        try {
-            task.run(0);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        boolean interrupted = false;
-        for (Future<?> f : futures) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause();
-                    } else {
-                        failure.addSuppressed(e.getCause());
-                    }
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure != null) {
-            throw new IllegalStateException(failure);
-        }
-    }
-
-    private static boolean[][] checkGate(boolean[][] gate, int m) {
-        if (gate == null || gate.length != m) {
-            throw new IllegalArgumentException("gate must be " + m + " x " + m + ", got "
-                    + (gate == null ? "null" : gate.length + " rows"));
-        }
-        boolean[][] copy = new boolean[m][];
-        for (int i = 0; i < m; i++) {
-            if (gate[i] == null || gate[i].length != m) {
-                throw new IllegalArgumentException("gate row " + i + " must have " + m + " entries, got "
-                        + (gate[i] == null ? "null" : gate[i].length));
-            }
-            copy[i] = gate[i].clone();
-        }
-        return copy;
+        return BlockPool.defaultThreads();
     }
 
     private static int[][] checkLabelMaps(int[][] maps, int m, int c) {
@@ -429,26 +230,16 @@ public final class KPathModel {
         return copy;
     }
 
-    private static INDArray view(INDArray flat, int offset, long... shape) {
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int k = shape.length - 1; k >= 0; k--) {
-            stride[k] = s;
-            s *= shape[k];
-        }
-        return Nd4j.create(flat.data(), shape, stride, offset, 'c', flat.dataType());
-    }
-
     /** gdln's one Xavier-uniform ({@link Initializer.Xavier}), matrix by matrix in the order of the layout. */
     private void initialise() {
         SplittableRandom rnd = new SplittableRandom(cfg.seed());
         Initializer.Xavier xavier = new Initializer.Xavier(cfg.gain());
         for (int i = 0; i < m; i++) {
-            fill(oEnc + i * h * d, xavier.matrix(rnd, h, d));
+            fill(layout.encoders + i * h * d, xavier.matrix(rnd, h, d));
         }
-        fill(oHid, xavier.matrix(rnd, h, h));
+        fill(layout.hidden, xavier.matrix(rnd, h, h));
         for (int j = 0; j < m; j++) {
-            fill(oDec + j * c * h, xavier.matrix(rnd, c, h));
+            fill(layout.decoders + j * c * h, xavier.matrix(rnd, c, h));
         }
     }
 
@@ -456,7 +247,7 @@ public final class KPathModel {
         int k = offset;
         for (double[] row : matrix) {
             for (double v : row) {
-                pNio.set(k++, v);
+                paramElements.set(k++, v);
             }
         }
     }
@@ -467,9 +258,9 @@ public final class KPathModel {
      */
     public void withoutBiases() {
         biasesTrained = false;
-        for (int k = oEncBias; k < total; k++) {
-            pNio.set(k, 0);
-            vNio.set(k, 0);
+        for (int k = layout.encoderBiases; k < layout.total; k++) {
+            paramElements.set(k, 0);
+            momentumElements.set(k, 0);
         }
     }
 
@@ -496,7 +287,7 @@ public final class KPathModel {
 
     /** Number of trained pathways Σ G. */
     public int trainedPairs() {
-        return trainedPairs;
+        return paths.count;
     }
 
     /** All parameters in one flat array (live view; layout described in the class javadoc). */
@@ -511,38 +302,38 @@ public final class KPathModel {
 
     /** All encoders as one [M*H x D] matrix acting on what {@code train}/{@code trainPerDomain} receive (live). */
     public INDArray encoders() {
-        return enc;
+        return encoders;
     }
 
     /** Encoder of input domain i, [H x D], in the frame of the inputs the model receives (live view). */
     public INDArray encoder(int i) {
         checkDomain("i", i);
-        return view(params, oEnc + i * h * d, h, d);
+        return KPathLayout.view(params, layout.encoders + i * h * d, h, d);
     }
 
     /** Encoder biases, [M*H] (live view). */
     public INDArray encoderBiases() {
-        return view(params, oEncBias, m * h);
+        return KPathLayout.view(params, layout.encoderBiases, m * h);
     }
 
     /** Shared hidden weights W, [H x H] (live view). */
     public INDArray hiddenWeights() {
-        return hid;
+        return hidden;
     }
 
     /** Hidden bias c, [H] (live view). */
     public INDArray hiddenBias() {
-        return view(params, oHidBias, h);
+        return KPathLayout.view(params, layout.hiddenBias, h);
     }
 
     /** All decoders as one [M*C x H] matrix; rows j*C .. j*C+C-1 are F_j (live view). */
     public INDArray decoders() {
-        return dec;
+        return decoders;
     }
 
     /** Decoder biases, [M*C] (live view). */
     public INDArray decoderBiases() {
-        return view(params, oDecBias, m * c);
+        return KPathLayout.view(params, layout.decoderBiases, m * c);
     }
 
     /**
@@ -595,12 +386,12 @@ public final class KPathModel {
     /** Momenta blocks (package-private, for tests): 0 encoders, 1 W, 2 decoders, 3 b, 4 c, 5 d. */
     INDArray momentumBlock(int which) {
         return switch (which) {
-            case 0 -> vEnc;
-            case 1 -> vHid;
-            case 2 -> view(velocity, oDec, m * c, h);
-            case 3 -> view(velocity, oEncBias, m * h);
-            case 4 -> view(velocity, oHidBias, h);
-            case 5 -> view(velocity, oDecBias, m * c);
+            case 0 -> encoderMomenta;
+            case 1 -> hiddenMomenta;
+            case 2 -> KPathLayout.view(velocity, layout.decoders, m * c, h);
+            case 3 -> KPathLayout.view(velocity, layout.encoderBiases, m * h);
+            case 4 -> KPathLayout.view(velocity, layout.hiddenBias, h);
+            case 5 -> KPathLayout.view(velocity, layout.decoderBiases, m * c);
             default -> throw new IllegalArgumentException("which must be in [0, 6), got " + which);
         };
     }
@@ -617,7 +408,7 @@ public final class KPathModel {
      */
     public double train(INDArray x, int[] labels) {
         int b = checkBatch(x, labels, 1);
-        return step(work(b), b, x, null, labels, null);
+        return step(workspace(b), b, x, null, labels, null);
     }
 
     /**
@@ -638,20 +429,20 @@ public final class KPathModel {
         }
         int b = n / steps;
         if (window == null || !window.fits(b, steps)) {
-            window = new DeferredEncoderWindow(encDom, vEncDom, encDomFlat, vEncDomFlat, b, steps,
-                    cfg.learningRate(), cfg.momentum());
+            window = new DeferredEncoderWindow(blockEncoders, blockEncoderMomenta, blockEncodersFlat,
+                    blockEncoderMomentaFlat, b, steps, cfg.learningRate(), cfg.momentum());
         }
         DeferredEncoderWindow win = window;
         win.begin(xs, steps);
-        parallel(domBlocks, win::beginBlock);
-        Work w = work(b);
+        blocks.run(domainBlockCount, win::beginBlock);
+        StepWorkspace w = workspace(b);
         double[] losses = new double[steps];
         for (int s = 0; s < steps; s++) {
-            INDArray x = rows(xs, (long) s * b, (long) (s + 1) * b);
+            INDArray x = KPathLayout.rows(xs, (long) s * b, (long) (s + 1) * b);
             losses[s] = step(w, b, x, null, java.util.Arrays.copyOfRange(labels, s * b, (s + 1) * b), win);
         }
         win.prepareMaterialise();
-        parallel(domBlocks, win::materialiseBlock);
+        blocks.run(domainBlockCount, win::materialiseBlock);
         return losses;
     }
 
@@ -664,7 +455,7 @@ public final class KPathModel {
      */
     public double trainPerDomain(INDArray xd, int[] labels) {
         int b = checkBatch(xd, labels, m);
-        return step(work(b), b, null, xd.reshape('c', m, b, d), labels, null);
+        return step(workspace(b), b, null, xd.reshape('c', m, b, d), labels, null);
     }
 
     /**
@@ -678,34 +469,34 @@ public final class KPathModel {
      * @param win the deferred encoder window this step belongs to (folded only), or null for the plain step: it
      *            computes the encoder forward and keeps dL/dZ, and the encoder update is left to it
      */
-    private double step(Work w, int b, INDArray x, INDArray x3, int[] labels, DeferredEncoderWindow win) {
+    private double step(StepWorkspace w, int b, INDArray x, INDArray x3, int[] labels, DeferredEncoderWindow win) {
         double mu = cfg.momentum();
         if (win != null) {
             win.prepareStep();
         }
-        parallel(domBlocks, t -> {
-            Blk k = w.blk[t];
-            int i0 = domSplit[t];
-            int i1 = domSplit[t + 1];
+        blocks.run(domainBlockCount, t -> {
+            StepWorkspace.DomainBlock k = w.domainBlocks[t];
+            int i0 = domainBlockBounds[t];
+            int i1 = domainBlockBounds[t + 1];
             if (win != null) {
                 win.forward(t, k.z);
                 foldedToDomainMajor(w, b, i0, i1);
             } else if (x != null) {
-                Nd4j.gemm(encDom[t], x, k.z, false, true, 1.0, 0.0);
+                Nd4j.gemm(blockEncoders[t], x, k.z, false, true, 1.0, 0.0);
                 foldedToDomainMajor(w, b, i0, i1);
             } else {
-                Nd4j.exec(new Mmul(domains(x3, t), enc3Dom[t], k.zp3, 1.0, 0.0,
+                Nd4j.exec(new Mmul(domains(x3, t), blockEncoders3[t], k.zp3, 1.0, 0.0,
                         MMulTranspose.builder().transposeB(true).build()));
                 addEncoderBias(w, b, i0, i1);
             }
-            Nd4j.gemm(k.zp, hid, k.u, false, true, 1.0, 0.0);
+            Nd4j.gemm(k.zp, hidden, k.u, false, true, 1.0, 0.0);
             addHiddenBias(w, b, i0, i1);
-            Nd4j.pullRows(decExt, k.fg, 1, k.gather);
+            Nd4j.pullRows(decodersPadded, k.fg, 1, k.gather);
             Nd4j.exec(k.mmulLogits);
             crossEntropyAndGradient(w, k, b, labels, i0, i1);
             Nd4j.exec(k.mmulDecGrad);
             Nd4j.exec(k.mmulHiddenGrad);
-            Nd4j.gemm(k.du, hid, k.dzp, false, false, 1.0, 0.0);
+            Nd4j.gemm(k.du, hidden, k.dzp, false, false, 1.0, 0.0);
             if (x != null) {
                 scatterFoldedGradient(w, b, i0, i1);
                 if (win != null) {
@@ -716,26 +507,27 @@ public final class KPathModel {
             }
         });
         double lr = cfg.learningRate();
-        parallel(BLOCKS, t -> {
-            if (t < domBlocks && win == null) {
+        blocks.run(BlockPool.BLOCKS, t -> {
+            if (t < domainBlockCount && win == null) {
                 if (x != null) {
-                    Nd4j.gemm(w.blk[t].dz, x, vEncDom[t], false, false, 1.0, mu);
+                    Nd4j.gemm(w.domainBlocks[t].dz, x, blockEncoderMomenta[t], false, false, 1.0, mu);
                 } else {
-                    Nd4j.exec(new Mmul(w.blk[t].dzp3, domains(x3, t), vEnc3Dom[t], 1.0, mu,
+                    Nd4j.exec(new Mmul(w.domainBlocks[t].dzp3, domains(x3, t), blockEncoderMomenta3[t], 1.0, mu,
                             MMulTranspose.builder().transposeA(true).build()));
                 }
-                Nd4j.getBlasWrapper().level1().axpy(encDomFlat[t].length(), -lr, vEncDomFlat[t], encDomFlat[t]);
+                Nd4j.getBlasWrapper().level1().axpy(blockEncodersFlat[t].length(), -lr, blockEncoderMomentaFlat[t],
+                        blockEncodersFlat[t]);
             }
             if (t == 0) {
-                Nd4j.pullRows(w.dfg, w.dfcol, 1, gatherBack);
-                Nd4j.gemm(w.ones, w.dfcolFlat, vDecRow, false, false, 1.0, mu);
+                Nd4j.pullRows(w.dfg, w.dfcol, 1, paths.gatherBack);
+                Nd4j.gemm(w.ones, w.dfcolFlat, decoderMomentaRow, false, false, 1.0, mu);
             } else {
-                Nd4j.gemm(w.du, w.zp, vHid, true, false, 1.0, mu);
+                Nd4j.gemm(w.du, w.zp, hiddenMomenta, true, false, 1.0, mu);
                 hiddenAndDecoderBiasGradients(w, b);
                 biasMomenta();
             }
         });
-        Nd4j.getBlasWrapper().level1().axpy(restFlat.length(), -lr, vRestFlat, restFlat);
+        Nd4j.getBlasWrapper().level1().axpy(afterEncoders.length(), -lr, afterEncoderMomenta, afterEncoders);
         if (win != null) {
             win.endStep();
         }
@@ -743,23 +535,16 @@ public final class KPathModel {
         for (int i = 0; i < m; i++) {
             loss += w.lossSum[i];
         }
-        return loss / ((double) b * trainedPairs);
+        return loss / ((double) b * paths.count);
     }
 
-    /** Domains [domSplit[t], domSplit[t+1]) of a contiguous [M x r x q] array, as a view. */
+    /** Domains [domainBlockBounds[t], domainBlockBounds[t+1]) of a contiguous [M x r x q] array, as a view. */
     private INDArray domains(INDArray a3, int t) {
         long r = a3.size(1);
         long q = a3.size(2);
-        int i0 = domSplit[t];
-        return Nd4j.create(a3.data(), new long[] {domSplit[t + 1] - i0, r, q}, new long[] {r * q, q, 1},
+        int i0 = domainBlockBounds[t];
+        return Nd4j.create(a3.data(), new long[] {domainBlockBounds[t + 1] - i0, r, q}, new long[] {r * q, q, 1},
                 a3.offset() + i0 * r * q, 'c', a3.dataType());
-    }
-
-    /** Rows [r0, r1) of a contiguous 'c' matrix, as a view. */
-    private static INDArray rows(INDArray a, long r0, long r1) {
-        long q = a.size(1);
-        return Nd4j.create(a.data(), new long[] {r1 - r0, q}, new long[] {q, 1}, a.offset() + r0 * q, 'c',
-                a.dataType());
     }
 
     private int checkBatch(INDArray x, int[] labels, int copies) {
@@ -785,19 +570,19 @@ public final class KPathModel {
         return b;
     }
 
-    private Work work(int b) {
-        return work.computeIfAbsent(b, Work::new);
+    private StepWorkspace workspace(int b) {
+        return workspaces.computeIfAbsent(b, n -> new StepWorkspace(n, m, h, c, type, paths, domainBlockBounds));
     }
 
     /** zp[i, s, k] = zt[i*H + k, s] + b_i[k] for domains [i0, i1) (zt = E x^T is [M*H x b]). */
-    private void foldedToDomainMajor(Work w, int b, int i0, int i1) {
-        Nio z = w.zNio;
-        Nio zp = w.zpNio;
+    private void foldedToDomainMajor(StepWorkspace w, int b, int i0, int i1) {
+        DirectElements z = w.zElements;
+        DirectElements zp = w.zpElements;
         for (int i = i0; i < i1; i++) {
-            int biasBase = oEncBias + i * h;
+            int biasBase = layout.encoderBiases + i * h;
             for (int k = 0; k < h; k++) {
                 int src = (i * h + k) * b;
-                double bias = pNio.get(biasBase + k);
+                double bias = paramElements.get(biasBase + k);
                 for (int s = 0; s < b; s++) {
                     zp.set((i * b + s) * h + k, z.get(src + s) + bias);
                 }
@@ -806,24 +591,24 @@ public final class KPathModel {
     }
 
     /** u[i, s, k] += c[k] for domains [i0, i1) (one pass; a broadcast op measured ~0.1 ms per block at M = 40). */
-    private void addHiddenBias(Work w, int b, int i0, int i1) {
-        Nio u = w.uNio;
+    private void addHiddenBias(StepWorkspace w, int b, int i0, int i1) {
+        DirectElements u = w.uElements;
         for (int r = i0 * b; r < i1 * b; r++) {
             int base = r * h;
             for (int k = 0; k < h; k++) {
-                u.set(base + k, u.get(base + k) + pNio.get(oHidBias + k));
+                u.set(base + k, u.get(base + k) + paramElements.get(layout.hiddenBias + k));
             }
         }
     }
 
-    private void addEncoderBias(Work w, int b, int i0, int i1) {
-        Nio zp = w.zpNio;
+    private void addEncoderBias(StepWorkspace w, int b, int i0, int i1) {
+        DirectElements zp = w.zpElements;
         for (int i = i0; i < i1; i++) {
-            int biasBase = oEncBias + i * h;
+            int biasBase = layout.encoderBiases + i * h;
             for (int s = 0; s < b; s++) {
                 int dst = (i * b + s) * h;
                 for (int k = 0; k < h; k++) {
-                    zp.set(dst + k, zp.get(dst + k) + pNio.get(biasBase + k));
+                    zp.set(dst + k, zp.get(dst + k) + paramElements.get(biasBase + k));
                 }
             }
         }
@@ -833,27 +618,28 @@ public final class KPathModel {
      * Softmax cross-entropy over the trained pairs of input domains [i0, i1): writes dL/dlogits in place of the
      * logits and each domain's loss sum to {@code w.lossSum[i]}.
      */
-    private void crossEntropyAndGradient(Work w, Blk blk, int b, int[] labels, int i0, int i1) {
-        Nio y = w.yNio;
-        double scale = 1.0 / ((double) b * trainedPairs);
-        double[] p = blk.prob;
-        int kc = kRow * c;
+    private void crossEntropyAndGradient(StepWorkspace w, StepWorkspace.DomainBlock block, int b, int[] labels, int i0,
+                                         int i1) {
+        DirectElements y = w.yElements;
+        double scale = 1.0 / ((double) b * paths.count);
+        double[] p = block.prob;
+        int kc = paths.kRow * c;
         for (int i = i0; i < i1; i++) {
             double loss = 0;
             for (int s = 0; s < b; s++) {
                 int rowBase = (i * b + s) * kc;
-                for (int k = 0; k < kRow; k++) {
+                for (int k = 0; k < paths.kRow; k++) {
                     int base = rowBase + k * c;
-                    int j = trainedOut[i][k];
+                    int j = paths.trainedOut[i][k];
                     if (j < 0) {
                         for (int q = 0; q < c; q++) {
                             y.set(base + q, 0.0);
                         }
                         continue;
                     }
-                    int biasBase = oDecBias + j * c;
+                    int biasBase = layout.decoderBiases + j * c;
                     for (int q = 0; q < c; q++) {
-                        p[q] = y.get(base + q) + pNio.get(biasBase + q);
+                        p[q] = y.get(base + q) + paramElements.get(biasBase + q);
                     }
                     loss += SoftmaxCrossEntropy.lossAndGradientInPlace(p, 0, c, labelMaps[j][labels[s]], scale);
                     for (int q = 0; q < c; q++) {
@@ -866,31 +652,31 @@ public final class KPathModel {
     }
 
     /** Hidden-bias gradient (column sums of dU) and decoder-bias gradient (sums of dL/dlogits per output domain). */
-    private void hiddenAndDecoderBiasGradients(Work w, int b) {
-        java.util.Arrays.fill(gHidBias, 0.0);
-        Nio du = w.duNio;
+    private void hiddenAndDecoderBiasGradients(StepWorkspace w, int b) {
+        java.util.Arrays.fill(hiddenBiasGradient, 0.0);
+        DirectElements du = w.duElements;
         int rows = m * b;
         for (int r = 0; r < rows; r++) {
             int base = r * h;
             for (int k = 0; k < h; k++) {
-                gHidBias[k] += du.get(base + k);
+                hiddenBiasGradient[k] += du.get(base + k);
             }
         }
-        java.util.Arrays.fill(gDecBias, 0.0);
-        Nio y = w.yNio;
-        int kc = kRow * c;
+        java.util.Arrays.fill(decoderBiasGradient, 0.0);
+        DirectElements y = w.yElements;
+        int kc = paths.kRow * c;
         for (int i = 0; i < m; i++) {
             for (int s = 0; s < b; s++) {
                 int rowBase = (i * b + s) * kc;
-                for (int k = 0; k < kRow; k++) {
-                    int j = trainedOut[i][k];
+                for (int k = 0; k < paths.kRow; k++) {
+                    int j = paths.trainedOut[i][k];
                     if (j < 0) {
                         continue;
                     }
                     int base = rowBase + k * c;
                     int gb = j * c;
                     for (int q = 0; q < c; q++) {
-                        gDecBias[gb + q] += y.get(base + q);
+                        decoderBiasGradient[gb + q] += y.get(base + q);
                     }
                 }
             }
@@ -898,9 +684,9 @@ public final class KPathModel {
     }
 
     /** dzt[i*H + k, s] = dzp[i, s, k] for domains [i0, i1); also their encoder-bias gradients. */
-    private void scatterFoldedGradient(Work w, int b, int i0, int i1) {
-        Nio dzp = w.dzpNio;
-        Nio dz = w.dzNio;
+    private void scatterFoldedGradient(StepWorkspace w, int b, int i0, int i1) {
+        DirectElements dzp = w.dzpElements;
+        DirectElements dz = w.dzElements;
         for (int i = i0; i < i1; i++) {
             for (int k = 0; k < h; k++) {
                 int dst = (i * h + k) * b;
@@ -910,20 +696,20 @@ public final class KPathModel {
                     dz.set(dst + s, g);
                     sum += g;
                 }
-                gEncBias[i * h + k] = sum;
+                encoderBiasGradient[i * h + k] = sum;
             }
         }
     }
 
-    private void accumulateEncoderBiasGradient(Work w, int b, int i0, int i1) {
-        Nio dzp = w.dzpNio;
-        java.util.Arrays.fill(gEncBias, i0 * h, i1 * h, 0.0);
+    private void accumulateEncoderBiasGradient(StepWorkspace w, int b, int i0, int i1) {
+        DirectElements dzp = w.dzpElements;
+        java.util.Arrays.fill(encoderBiasGradient, i0 * h, i1 * h, 0.0);
         for (int i = i0; i < i1; i++) {
             int gb = i * h;
             for (int s = 0; s < b; s++) {
                 int src = (i * b + s) * h;
                 for (int k = 0; k < h; k++) {
-                    gEncBias[gb + k] += dzp.get(src + k);
+                    encoderBiasGradient[gb + k] += dzp.get(src + k);
                 }
             }
         }
@@ -934,14 +720,14 @@ public final class KPathModel {
             return;
         }
         double mu = cfg.momentum();
-        momentum(oEncBias, gEncBias, mu);
-        momentum(oHidBias, gHidBias, mu);
-        momentum(oDecBias, gDecBias, mu);
+        momentum(layout.encoderBiases, encoderBiasGradient, mu);
+        momentum(layout.hiddenBias, hiddenBiasGradient, mu);
+        momentum(layout.decoderBiases, decoderBiasGradient, mu);
     }
 
     private void momentum(int offset, double[] g, double mu) {
         for (int k = 0; k < g.length; k++) {
-            vNio.set(offset + k, mu * vNio.get(offset + k) + g[k]);
+            momentumElements.set(offset + k, mu * momentumElements.get(offset + k) + g[k]);
         }
     }
 
@@ -957,7 +743,7 @@ public final class KPathModel {
         int n = checkBatch(x, labels, 1);
         return evaluateInHalves(n, labels, (eval, s0, cn, stats) -> {
             INDArray xc = x.get(NDArrayIndex.interval(s0, s0 + cn), NDArrayIndex.all());
-            INDArray z = Nd4j.gemm(xc, enc, false, true); // [cn x M*H] = rows (s, i) of H
+            INDArray z = Nd4j.gemm(xc, encoders, false, true); // [cn x M*H] = rows (s, i) of H
             eval.add(z.reshape('c', (long) cn * m, h), java.util.Arrays.copyOfRange(labels, s0, s0 + cn), true,
                     stats);
         });
@@ -983,21 +769,22 @@ public final class KPathModel {
     }
 
     @FunctionalInterface
-    private interface EvalChunk {
+    private interface EvaluationChunk {
         void run(AllPathwaysEvaluation eval, int s0, int n, PairStats stats);
     }
 
     /**
-     * Runs {@code chunk} over the images in chunks: the images in {@link #BLOCKS} fixed halves, one per thread, each
-     * with its own sums, added in block order (so the numbers do not depend on the thread count).
+     * Runs {@code chunk} over the images in chunks: the images in {@link BlockPool#BLOCKS} fixed halves, one per
+     * thread, each with its own sums, added in block order (so the numbers do not depend on the thread count).
      */
-    private PairStats evaluateInHalves(int n, int[] labels, EvalChunk chunk) {
-        AllPathwaysEvaluation eval = new AllPathwaysEvaluation(m, c, labelMaps, view(params, oEncBias, m, h), hid,
-                hidBiasRow, dec, view(params, oDecBias, 1, m * c));
-        int[] halves = split(n, BLOCKS, 1);
+    private PairStats evaluateInHalves(int n, int[] labels, EvaluationChunk chunk) {
+        AllPathwaysEvaluation eval = new AllPathwaysEvaluation(m, c, labelMaps,
+                KPathLayout.view(params, layout.encoderBiases, m, h), hidden, hiddenBiasRow, decoders,
+                KPathLayout.view(params, layout.decoderBiases, 1, m * c));
+        int[] halves = BlockPool.split(n, BlockPool.BLOCKS, 1);
         PairStats[] parts = new PairStats[halves.length - 1];
         int size = Math.max(1, 4_000_000 / (m * m * c));
-        parallel(parts.length, t -> {
+        blocks.run(parts.length, t -> {
             parts[t] = new PairStats(m);
             for (int s0 = halves[t]; s0 < halves[t + 1]; s0 += size) {
                 chunk.run(eval, s0, Math.min(size, halves[t + 1] - s0), parts[t]);
@@ -1031,100 +818,6 @@ public final class KPathModel {
                 }
             }
         }
-        return sum / ((double) n * trainedPairs);
-    }
-
-    // ------------------------------------------------------------------------------------------ buffers
-
-    /** Preallocated buffers and ops of one batch size. */
-    private final class Work {
-        final INDArray z;
-        final INDArray zp;
-        final INDArray y;
-        final INDArray dfg;
-        final INDArray dfcol;
-        final INDArray dfcolFlat;
-        final INDArray ones;
-        final INDArray du;
-        final Nio zNio;
-        final Nio zpNio;
-        final Nio uNio;
-        final Nio yNio;
-        final Nio duNio;
-        final Nio dzpNio;
-        final Nio dzNio;
-        /** Loss sum of each input domain's trained pairs. */
-        final double[] lossSum = new double[m];
-        /** Views and ops of each block of input domains. */
-        final Blk[] blk;
-
-        Work(int b) {
-            z = Nd4j.create(type, (long) m * h, b);
-            zp = Nd4j.create(type, (long) m * b, h);
-            INDArray u = Nd4j.create(type, (long) m * b, h);
-            INDArray fg = Nd4j.create(type, (long) m * kRow, (long) c * h);
-            y = Nd4j.create(type, (long) m * b, (long) kRow * c);
-            dfg = Nd4j.create(type, (long) m * kRow + 1, (long) c * h);
-            dfcol = Nd4j.create(type, (long) kCol * m, (long) c * h);
-            dfcolFlat = dfcol.reshape('c', kCol, (long) m * c * h);
-            ones = Nd4j.ones(type, 1, kCol);
-            du = Nd4j.create(type, (long) m * b, h);
-            INDArray dzp = Nd4j.create(type, (long) m * b, h);
-            INDArray dz = Nd4j.create(type, (long) m * h, b);
-            zNio = Nio.of(z);
-            zpNio = Nio.of(zp);
-            uNio = Nio.of(u);
-            yNio = Nio.of(y);
-            duNio = Nio.of(du);
-            dzpNio = Nio.of(dzp);
-            dzNio = Nio.of(dz);
-            blk = new Blk[domBlocks];
-            for (int t = 0; t < domBlocks; t++) {
-                int i0 = domSplit[t];
-                int i1 = domSplit[t + 1];
-                blk[t] = new Blk(b, i0, i1, z, zp, u, fg, y, dfg, du, dzp, dz);
-            }
-        }
-    }
-
-    /** Input domains [i0, i1) of a step's buffers: row blocks of the Work arrays, and the batched ops over them. */
-    private final class Blk {
-        final INDArray z;
-        final INDArray zp;
-        final INDArray zp3;
-        final INDArray u;
-        final INDArray fg;
-        final INDArray du;
-        final INDArray dzp;
-        final INDArray dzp3;
-        final INDArray dz;
-        final int[] gather;
-        final Mmul mmulLogits;
-        final Mmul mmulDecGrad;
-        final Mmul mmulHiddenGrad;
-        final double[] prob = new double[c];
-
-        Blk(int b, int i0, int i1, INDArray zAll, INDArray zpAll, INDArray uAll, INDArray fgAll, INDArray yAll,
-                INDArray dfgAll, INDArray duAll, INDArray dzpAll, INDArray dzAll) {
-            int n = i1 - i0;
-            z = rows(zAll, (long) i0 * h, (long) i1 * h);
-            dz = rows(dzAll, (long) i0 * h, (long) i1 * h);
-            zp = rows(zpAll, (long) i0 * b, (long) i1 * b);
-            zp3 = zp.reshape('c', n, b, h);
-            u = rows(uAll, (long) i0 * b, (long) i1 * b);
-            INDArray u3 = u.reshape('c', n, b, h);
-            fg = rows(fgAll, (long) i0 * kRow, (long) i1 * kRow);
-            INDArray fg3 = fg.reshape('c', n, (long) kRow * c, h);
-            INDArray y3 = rows(yAll, (long) i0 * b, (long) i1 * b).reshape('c', n, b, (long) kRow * c);
-            INDArray dfg3 = rows(dfgAll, (long) i0 * kRow, (long) i1 * kRow).reshape('c', n, (long) kRow * c, h);
-            du = rows(duAll, (long) i0 * b, (long) i1 * b);
-            INDArray du3 = du.reshape('c', n, b, h);
-            dzp = rows(dzpAll, (long) i0 * b, (long) i1 * b);
-            dzp3 = dzp.reshape('c', n, b, h);
-            gather = java.util.Arrays.copyOfRange(gatherDecoders, i0 * kRow, i1 * kRow);
-            mmulLogits = new Mmul(u3, fg3, y3, 1.0, 0.0, MMulTranspose.builder().transposeB(true).build());
-            mmulDecGrad = new Mmul(y3, u3, dfg3, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
-            mmulHiddenGrad = new Mmul(y3, fg3, du3, 1.0, 0.0, MMulTranspose.builder().build());
-        }
+        return sum / ((double) n * paths.count);
     }
 }

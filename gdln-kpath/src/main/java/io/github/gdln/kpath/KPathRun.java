@@ -422,7 +422,7 @@ public final class KPathRun {
 
     /** Whether every element of the contiguous array {@code a} is finite (one pass, no ND4J op). */
     private static boolean allFinite(INDArray a) {
-        Nio n = Nio.of(a);
+        DirectElements n = DirectElements.of(a);
         long len = a.length();
         for (int k = 0; k < len; k++) {
             if (!Double.isFinite(n.get(k))) {

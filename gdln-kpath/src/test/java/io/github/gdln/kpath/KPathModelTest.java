@@ -434,13 +434,13 @@ class KPathModelTest {
 
     @Test
     void splitBlocksAreAlignedAndCoverTheRange() {
-        assertThat(KPathModel.split(40, KPathModel.BLOCKS, 1)).containsExactly(0, 20, 40);
-        assertThat(KPathModel.split(5120, 2, 64)).containsExactly(0, 2560, 5120);
-        assertThat(KPathModel.split(320, 3, 64)).containsExactly(0, 128, 192, 320);
-        assertThat(KPathModel.split(100, 2, 64)).containsExactly(0, 100);
-        assertThat(KPathModel.split(24, 2, 64)).containsExactly(0, 24);
-        assertThat(KPathModel.split(7, 4, 1)).containsExactly(0, 1, 3, 5, 7);
-        int[] flat = KPathModel.split(4_087_313, 2, 64);
+        assertThat(BlockPool.split(40, BlockPool.BLOCKS, 1)).containsExactly(0, 20, 40);
+        assertThat(BlockPool.split(5120, 2, 64)).containsExactly(0, 2560, 5120);
+        assertThat(BlockPool.split(320, 3, 64)).containsExactly(0, 128, 192, 320);
+        assertThat(BlockPool.split(100, 2, 64)).containsExactly(0, 100);
+        assertThat(BlockPool.split(24, 2, 64)).containsExactly(0, 24);
+        assertThat(BlockPool.split(7, 4, 1)).containsExactly(0, 1, 3, 5, 7);
+        int[] flat = BlockPool.split(4_087_313, 2, 64);
         assertThat(flat).hasSize(3);
         assertThat(flat[1] % 64).isZero();
         assertThat(KPathModel.defaultThreads()).isBetween(1, 2);

@@ -15,6 +15,7 @@ import io.github.gdln.core.InitSpec;
 import io.github.gdln.core.Registry;
 import io.github.gdln.core.Simulation;
 import io.github.gdln.core.train.EngineChoice;
+import io.github.gdln.core.train.EngineSetup;
 import io.github.gdln.core.train.TrainerSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +31,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * with the nearest valid key, wrong types, out-of-range values, unknown component names) and thrown together as
  * {@link ConfigProblems}, each naming the key, the value and its origin. Then the components are set up dry
  * ({@link Simulation#check}: parameters, and how task, architecture and gating fit, without loading a dataset or
- * allocating a network), so that what would fail when the run starts fails here, before anything is written.
+ * allocating a network), and the engine asked for is asked whether it can train the setup
+ * ({@link EngineChoice}), so that what would fail when the run starts fails here, before anything is written.
  */
 public final class Binder {
     /** Trainer methods as written in configurations. */
@@ -155,7 +157,35 @@ public final class Binder {
         Simulation.check(composer.registry(), RunExecutor.setup(bound)).ifPresent(f -> {
             throw new ConfigProblems(problem(f));
         });
+        checkEngine(bound);
         return bound;
+    }
+
+    /**
+     * Whether the engine asked for ({@code trainer.engine}) can train the checked setup, as a problem at that key
+     * with every reason it declines. On the task's preview this is {@link EngineChoice#choose} itself (graph, gates,
+     * loss, data, trainer); a task that cannot preview its data without loading it (the MNIST-format plugin tasks)
+     * gets the part that needs no data ({@link EngineChoice#checkSettings}: trainer settings, precision), and the
+     * rest is judged when the run has loaded the data.
+     */
+    private void checkEngine(RunConfig bound) {
+        Registry registry = composer.registry();
+        java.util.Optional<Simulation> preview = Simulation.preview(registry, RunExecutor.setup(bound));
+        try {
+            if (preview.isPresent()) {
+                EngineChoice.choose(registry.engines(), bound.engine().name(),
+                        new EngineSetup(preview.get(), bound.trainer(), RunExecutor.engineOptions(bound)));
+            } else {
+                EngineChoice.checkSettings(registry.engines(), bound.engine().name(), bound.trainer(),
+                        bound.precision());
+            }
+        } catch (EngineChoice.Declined d) {
+            ConfigValue v = valueAt("trainer.engine");
+            throw new ConfigProblems(new Problem("trainer.engine", v == null ? d.requested() : v.render(),
+                    v == null ? "" : Origins.describe(v.origin()), (d.requested().equals(EngineChoice.AUTO)
+                    ? "no engine" : "the " + d.requested() + " engine") + " cannot train this setup: "
+                    + String.join("; ", d.reasons()), ""));
+        }
     }
 
     /**

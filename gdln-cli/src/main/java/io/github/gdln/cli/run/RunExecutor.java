@@ -132,10 +132,7 @@ public final class RunExecutor {
         Simulation sim = Simulation.prepare(app.registry(), setup(config));
         BoundTask task = sim.task();
         writeContexts(folder, task);
-        EngineSetup engineSetup = new EngineSetup(sim, config.trainer(), new Params("trainer", Map.of(
-                "eval-train-samples", config.engine().evalTrainSamples(),
-                "eval-test-samples", config.engine().evalTestSamples(),
-                "encoder-window", config.engine().encoderWindow())));
+        EngineSetup engineSetup = new EngineSetup(sim, config.trainer(), engineOptions(config));
         EngineChoice choice = EngineChoice.choose(app.registry().engines(), config.engine().name(), engineSetup);
         log.fileOnly("engine: " + choice.engine().name() + " (" + choice.reason() + ")");
         summary.put("engine", choice.engine().name());
@@ -256,6 +253,13 @@ public final class RunExecutor {
     }
 
     /** The core's setup of a run configuration. */
+    /** The engine options of a run configuration ({@link EngineSetup#options()}). */
+    public static Params engineOptions(RunConfig c) {
+        return new Params("trainer", Map.of("eval-train-samples", c.engine().evalTrainSamples(),
+                "eval-test-samples", c.engine().evalTestSamples(), "encoder-window", c.engine().encoderWindow()));
+    }
+
+    /** The simulation setup of a run configuration. */
     public static Simulation.Setup setup(RunConfig c) {
         return new Simulation.Setup(c.model().name(), c.model().params(), c.task().name(), c.task().params(),
                 c.gating().name(), c.gating().params(), c.init(), c.precision(), c.seed());

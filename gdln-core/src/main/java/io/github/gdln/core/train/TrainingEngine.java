@@ -1,6 +1,7 @@
 package io.github.gdln.core.train;
 
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * A way to train a prepared setup (the plug point for engines). every engine trains the same network, the gated network
@@ -24,6 +25,15 @@ public interface TrainingEngine {
 
     /** Every reason why this engine cannot train {@code setup} exactly; empty when it can. */
     List<String> cannotTrain(EngineSetup setup);
+
+    /**
+     * The reasons of {@link #cannotTrain} that the trainer settings and the precision alone decide, known before any
+     * data is loaded (configuration checks of tasks that cannot preview their data); every one of them must also be
+     * among {@link #cannotTrain}'s for a setup with these settings. Default: none.
+     */
+    default List<String> cannotTrainWith(TrainerSettings trainer, DataType dataType) {
+        return List.of();
+    }
 
     /** Preference of {@code auto} among the engines that can train a setup: higher is faster; generic is 0. */
     int speedRank();

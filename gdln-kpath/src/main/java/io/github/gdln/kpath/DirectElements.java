@@ -9,24 +9,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Direct element access to the native memory of a contiguous ND4J array, used by the fused Java loops of the step
  * (bias adds, softmax cross-entropy, layout changes) so that each of them is one pass and no ND4J op.
  */
-abstract sealed class Nio permits Nio.F, Nio.D {
+abstract sealed class DirectElements permits DirectElements.Floats, DirectElements.Doubles {
     final int base;
 
-    private Nio(int base) {
+    private DirectElements(int base) {
         this.base = base;
     }
 
     /** A view of {@code a}'s elements; {@code a} must be contiguous in 'c' order. */
-    static Nio of(INDArray a) {
+    static DirectElements of(INDArray a) {
         if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
             throw new IllegalArgumentException("array must be contiguous 'c' order, got " + a.shapeInfoToString());
         }
         int off = Math.toIntExact(a.offset());
         if (a.dataType() == DataType.FLOAT) {
-            return new F(a.data().asNioFloat(), off);
+            return new Floats(a.data().asNioFloat(), off);
         }
         if (a.dataType() == DataType.DOUBLE) {
-            return new D(a.data().asNioDouble(), off);
+            return new Doubles(a.data().asNioDouble(), off);
         }
         throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE, got " + a.dataType());
     }
@@ -35,10 +35,10 @@ abstract sealed class Nio permits Nio.F, Nio.D {
 
     abstract void set(int i, double v);
 
-    static final class F extends Nio {
+    static final class Floats extends DirectElements {
         private final FloatBuffer b;
 
-        F(FloatBuffer b, int base) {
+        Floats(FloatBuffer b, int base) {
             super(base);
             this.b = b;
         }
@@ -54,10 +54,10 @@ abstract sealed class Nio permits Nio.F, Nio.D {
         }
     }
 
-    static final class D extends Nio {
+    static final class Doubles extends DirectElements {
         private final DoubleBuffer b;
 
-        D(DoubleBuffer b, int base) {
+        Doubles(DoubleBuffer b, int base) {
             super(base);
             this.b = b;
         }
