@@ -1,6 +1,9 @@
 package io.github.gdln.core.train;
 
-/** Training produced a non-finite loss; the message says at which epoch and what the loss was. */
+/**
+ * Training really diverged: a loss, gradient or parameter is not finite (the rule is documented on {@link Trainer}).
+ * The message names the epoch, the step, what was not finite and the learning rate.
+ */
 public class DivergenceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -13,7 +13,12 @@ public interface EngineRun {
     /** Epochs trained so far. */
     int epoch();
 
-    /** Trains one more epoch. @throws DivergenceException when the loss stops being finite */
+    /**
+     * Trains one more epoch.
+     *
+     * @throws DivergenceException when a step's loss or gradient, or a parameter after the epoch, is not finite
+     *                             (the rule of {@link Trainer})
+     */
     void trainEpoch();
 
     /**

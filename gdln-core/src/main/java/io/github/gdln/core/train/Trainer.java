@@ -4,6 +4,7 @@ import io.github.gdln.core.engine.BoundTask;
 import io.github.gdln.core.engine.GatedNetwork;
 import io.github.gdln.core.engine.Propagator;
 import io.github.gdln.core.theory.StatisticsObjective;
+import io.github.gdln.core.util.Finite;
 import io.github.gdln.core.util.Shuffle;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * epochs of gradient descent at learning rate η and the two trajectories share one axis. The batching order of
  * epoch k is drawn from the {@code batching} stream of the root seed mixed with k, so a resumed run sees exactly the
  * batches an uninterrupted one would.
+ *
+ * <p><b>Divergence</b> (the one rule of every engine; reads only, so it never changes a run that does not diverge).
+ * Training stops with a {@link DivergenceException} naming the epoch, the step (or the gradient-flow time), what was
+ * not finite and the learning rate when: the training loss of a step is not finite; the gradient of a step has a
+ * non-finite element (one pass over the flat gradient per step; for gradient flow, every derivative evaluation of
+ * the integrator); a parameter is not finite after an epoch (one pass over the flat parameters per epoch); or a
+ * measured loss is not finite. The losses are computed stably ({@code util.SoftmaxCrossEntropy}), so a loss is
+ * non-finite only when parameters or activations are. There is no other bound: a large but finite loss, gradient or
+ * parameter is reported, never treated as divergence.
  */
 public final class Trainer {
 
@@ -151,7 +161,7 @@ public final class Trainer {
             gradientReady = false;
         }
 
-        /** Trains one more epoch. */
+        /** Trains one more epoch. @throws DivergenceException by the rule of {@link Trainer} */
         public void trainEpoch() {
             epoch++;
             if (settings.method() == TrainerSettings.Method.GRADIENT_FLOW) {
@@ -163,9 +173,14 @@ public final class Trainer {
                 runEpoch(net, task, gradientReady ? null : objective, velocity, grad, rootSeed, epoch);
             }
             gradientReady = false;
+            long bad = Finite.firstNonFinite(net.parameters());
+            if (bad >= 0) {
+                throw diverged("epoch " + epoch, "parameter " + bad + " is " + net.parameters().getDouble(bad)
+                        + " after the epoch's last step");
+            }
         }
 
-        /** Measures the network now. @throws DivergenceException when the loss is not finite */
+        /** Measures the network now. @throws DivergenceException when the measured loss is not finite */
         public Trajectory.Point measure() {
             Trajectory.Point p;
             if (fused && epoch < settings.epochs()) {
@@ -176,8 +191,9 @@ public final class Trainer {
                 p = measure.apply(epoch);
             }
             if (!Double.isFinite(p.loss())) {
-                throw new DivergenceException("training diverged: the loss is " + p.loss() + " at epoch " + p.epoch()
-                        + "; lower the learning rate or the initialisation scale");
+                double e = p.epoch();
+                throw diverged("the measurement at epoch " + (e == Math.rint(e) ? Long.toString((long) e)
+                        : Double.toString(e)), "the loss is " + p.loss());
             }
             return p;
         }
@@ -201,15 +217,19 @@ public final class Trainer {
             order = Shuffle.epochOrder(rootSeed, epoch, n);
             batch = Math.min(settings.batchSize(), n);
         }
-        for (int start = 0; start < n; start += batch) {
+        for (int start = 0, step = 0; start < n; start += batch, step++) {
             if (propagator != null) {
                 int[] samples = java.util.Arrays.copyOfRange(order, start, Math.min(n, start + batch));
                 grad.assign(0);
                 double loss = propagator.value(samples, grad);
                 if (!Double.isFinite(loss)) {
-                    throw new DivergenceException("training diverged: the loss is " + loss + " in epoch " + epoch
-                            + "; lower the learning rate or the initialisation scale");
+                    throw diverged("epoch " + epoch + ", step " + step, "the loss is " + loss);
                 }
+            }
+            long bad = Finite.firstNonFinite(grad);
+            if (bad >= 0) {
+                throw diverged("epoch " + epoch + ", step " + step, "gradient element " + bad + " is "
+                        + grad.getDouble(bad));
             }
             if (settings.momentum() > 0) {
                 velocity.muli(settings.momentum()).addi(grad);
@@ -221,7 +241,16 @@ public final class Trainer {
         }
     }
 
-    /** dW/dt = −η ∂L/∂W over all samples, integrated with Dormand-Prince 8(5,3). */
+    /** The divergence error: {@code where} (epoch, step), {@code what} was not finite, and the learning rate. */
+    private DivergenceException diverged(String where, String what) {
+        return new DivergenceException("training diverged in " + where + ": " + what + " (learning-rate "
+                + settings.learningRate() + "); lower the learning rate or the initialisation scale");
+    }
+
+    /**
+     * dW/dt = −η ∂L/∂W over all samples, integrated with Dormand-Prince 8(5,3); a non-finite loss or gradient at any
+     * state the integrator evaluates is divergence.
+     */
     private final class GradientFlow implements FirstOrderDifferentialEquations {
         private final GatedNetwork net;
         private final Objective propagator;
@@ -231,6 +260,8 @@ public final class Trainer {
         private final double[] state;
         private final StatisticsObjective statistics;
         private final double[] flatGrad;
+        /** The epoch being integrated (for the divergence message). */
+        private int epoch;
 
         GradientFlow(GatedNetwork net, Objective propagator, StatisticsObjective statistics, int n) {
             this.net = net;
@@ -245,6 +276,7 @@ public final class Trainer {
         }
 
         void advance(double from, double to) {
+            epoch = (int) to;
             integrator.integrate(this, from, state, to, state);
             net.parameters().assign(Nd4j.create(state, new long[] {1, state.length}, DataType.DOUBLE)
                     .castTo(net.dataType()));
@@ -258,7 +290,7 @@ public final class Trainer {
         @Override
         public void computeDerivatives(double t, double[] y, double[] yDot) {
             if (statistics != null) { // path statistics on the integrator's own float64 state: no ND4J round trip
-                statistics.objective(y, flatGrad);
+                checkFinite(t, statistics.objective(y, flatGrad), flatGrad);
                 double eta = settings.learningRate();
                 for (int i = 0; i < flatGrad.length; i++) {
                     yDot[i] = -eta * flatGrad[i];
@@ -267,11 +299,23 @@ public final class Trainer {
             }
             net.parameters().assign(Nd4j.create(y, new long[] {1, y.length}, DataType.DOUBLE).castTo(net.dataType()));
             grad.assign(0);
-            propagator.value(all, grad);
+            double loss = propagator.value(all, grad);
             double[] g = grad.castTo(DataType.DOUBLE).toDoubleVector();
+            checkFinite(t, loss, g);
             double eta = settings.learningRate();
             for (int i = 0; i < g.length; i++) {
                 yDot[i] = -eta * g[i];
+            }
+        }
+
+        private void checkFinite(double t, double loss, double[] gradient) {
+            String where = "epoch " + epoch + " (gradient flow" + (Double.isFinite(t) ? " at time " + t : "") + ")";
+            if (!Double.isFinite(loss)) {
+                throw diverged(where, "the loss is " + loss);
+            }
+            int bad = Finite.firstNonFinite(gradient);
+            if (bad >= 0) {
+                throw diverged(where, "gradient element " + bad + " is " + gradient[bad]);
             }
         }
     }

@@ -10,6 +10,8 @@ import io.github.gdln.core.Simulation;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Trainer behaviour checked against closed forms on a single linear edge (exact to rounding, 1e-12). */
@@ -59,6 +61,51 @@ class TrainerTest {
         assertThatThrownBy(() -> s.train(TrainerSettings.fullBatch(2000, 5.0), p -> { }))
                 .isInstanceOf(DivergenceException.class).hasMessageContaining("diverged")
                 .hasMessageContaining("epoch");
+    }
+
+    /**
+     * An absurd learning rate (1e200) makes every method's weights overflow within an epoch or two; measuring only
+     * at the end (epoch 5) leaves it to the checks made during training (step loss and gradient, parameters after
+     * the epoch, the flow's loss and gradient).
+     */
+    @ParameterizedTest
+    @EnumSource(TrainerSettings.Method.class)
+    void anAbsurdLearningRateFailsWithTheReasonForEveryMethod(TrainerSettings.Method method) {
+        Simulation s = scalarChain("orthogonal", 1);
+        TrainerSettings absurd = new TrainerSettings(method, 5, 1e200, 0, 2, 5, 1e-8, List.of(), 0);
+        assertThatThrownBy(() -> s.train(absurd, p -> { }))
+                .isInstanceOf(DivergenceException.class)
+                .hasMessageStartingWith("training diverged in ")
+                .hasMessageMatching("(?s).*(the loss is|gradient element \\d+ is|parameter \\d+ is) "
+                        + "(NaN|-?Infinity).*")
+                .hasMessageContaining("learning-rate 1.0E200")
+                .hasMessageMatching(method == TrainerSettings.Method.GRADIENT_FLOW
+                        ? "training diverged in epoch 1 \\(gradient flow.*" : "training diverged in epoch [12], step \\d.*");
+    }
+
+    /**
+     * Weights ~1e10 (loss ~5e19, gradient ~1e10, all finite) and a learning rate of 1e300: the first full-batch step
+     * overflows a weight to infinity, which the check after the epoch reports before any loss is computed there.
+     */
+    @Test
+    void aParameterOverflowingInAnEpochIsReported() {
+        Simulation s = scalarChain("orthogonal", 1e10);
+        TrainerSettings absurd = new TrainerSettings(TrainerSettings.Method.FULL_BATCH, 5, 1e300, 0, 1, 5, 1e-8,
+                List.of(), 0);
+        assertThatThrownBy(() -> s.train(absurd, p -> { }))
+                .isInstanceOf(DivergenceException.class)
+                .hasMessageMatching("training diverged in epoch 1: parameter \\d is -?Infinity after the epoch's last"
+                        + " step \\(learning-rate 1.0E300\\).*");
+    }
+
+    /** A loss of ~5e29 (weights ~1e15) is large but finite: reported, never called divergence. */
+    @ParameterizedTest
+    @EnumSource(TrainerSettings.Method.class)
+    void aLargeButFiniteLossDoesNotFail(TrainerSettings.Method method) {
+        Simulation s = scalarChain("orthogonal", 1e15);
+        Trajectory t = s.train(new TrainerSettings(method, 3, 1e-3, 0, 2, 1, 1e-8, List.of(), 0), p -> { });
+        assertThat(t.last().epoch()).isEqualTo(3);
+        assertThat(t.last().loss()).isFinite().isGreaterThan(1e28);
     }
 
     @Test
