@@ -7,6 +7,7 @@ import io.github.gdln.api.RoutingData;
 import io.github.gdln.api.TaskData;
 import io.github.gdln.core.gating.TrainedPairs;
 import io.github.gdln.core.train.DivergenceException;
+import io.github.gdln.core.util.Finite;
 import io.github.gdln.core.util.Seeds;
 import io.github.gdln.core.util.Shuffle;
 import java.nio.DoubleBuffer;
@@ -402,7 +403,7 @@ public final class KPathRun {
             INDArray x = batchInputs(train, batch, true);
             lossSum += checkedLoss(folded ? model.train(x, labels) : model.trainPerDomain(x, labels), steps++);
         }
-        if (!allFinite(model.parameters())) {
+        if (Finite.firstNonFinite(model.parameters()) >= 0) {
             throw new DivergenceException("k-path training diverged in epoch " + (epochsDone + 1) + ": a parameter"
                     + " is not finite after the epoch's last step (learning-rate " + settings.learningRate()
                     + ", gain " + settings.gain() + ")");
@@ -418,18 +419,6 @@ public final class KPathRun {
                     + settings.gain() + ")");
         }
         return loss;
-    }
-
-    /** Whether every element of the contiguous array {@code a} is finite (one pass, no ND4J op). */
-    private static boolean allFinite(INDArray a) {
-        DirectElements n = DirectElements.of(a);
-        long len = a.length();
-        for (int k = 0; k < len; k++) {
-            if (!Double.isFinite(n.get(k))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Accuracy and loss on trained and untrained pathways over the first {@code limit} images (0 = all). */
