@@ -119,6 +119,25 @@ class KPathCliTest {
     }
 
     @Test
+    void crossKeyProblemsBeforeAnythingIsWritten() throws IOException {
+        // gating.K larger than task.domains is found on the task's preview (no image read): exit 2 naming the key,
+        // its value and what fits, and no run folder
+        Result k = gdln(run("gating.K=5"));
+        assertThat(k.code()).as(k.out() + k.err()).isEqualTo(2);
+        assertThat(k.err()).contains("gating.K = 5", "(command line)", "must be in 1..3 (the number of domains)");
+        assertThat(tmp.resolve("runs")).doesNotExist();
+        Result config = gdln("config", "mnist-routing-permute-m40", "task.data-dir=" + data, "task.domains=3",
+                "gating.K=4");
+        assertThat(config.code()).isEqualTo(2);
+        assertThat(config.err()).contains("gating.K = 4", "must be in 1..3");
+        // the preview reads no image: the same problem is found with no data folder at all
+        Result noData = gdln(run("gating.K=5", "task.data-dir=" + tmp.resolve("absent")));
+        assertThat(noData.code()).as(noData.out() + noData.err()).isEqualTo(2);
+        assertThat(noData.err()).contains("gating.K = 5");
+        assertThat(tmp.resolve("runs")).doesNotExist();
+    }
+
+    @Test
     void engineSelection() throws IOException {
         // generic on request: the same task through the generic engine
         Result g = gdln(run("trainer.engine=generic", "trainer.epochs=1", "task.train-samples=10",
@@ -134,9 +153,9 @@ class KPathCliTest {
         assertThat(badWindow.code()).isEqualTo(2);
         assertThat(badWindow.err()).contains("trainer.encoder-window", "auto or a number of steps >= 1");
         // kpath where the setup is not the k-path network: a configuration problem at trainer.engine (exit 2, no run
-        // folder) with the reasons that need no data (judged from the trainer, not from names; the init scheme is no
-        // reason: the engine starts from the setup's network). MNIST-format tasks load their data only when the run
-        // starts, so what needs the graph is judged then: a failed run folder naming it.
+        // folder) with every reason (judged from the trainer and the graph, not from names; the init scheme is no
+        // reason: the engine starts from the setup's network). The task previews its structure without reading the
+        // images, so the graph is judged before anything is written too.
         int before = runs().size();
         Result bad = gdln(run("trainer.engine=kpath", "model.hidden-layers=3", "init.scheme=orthogonal",
                 "trainer.method=full-batch"));
@@ -149,10 +168,10 @@ class KPathCliTest {
         assertThat(config.code()).isEqualTo(2);
         assertThat(config.err()).contains("the k-path step is sgd");
         Result graph = gdln(run("trainer.engine=kpath", "model.hidden-layers=3"));
-        assertThat(graph.code()).isEqualTo(1);
-        assertThat(Files.readString(runs().get(runs().size() - 1).resolve("STATUS"))).contains(
-                "trainer.engine = kpath cannot train this setup",
-                "the graph has 9 nodes and 8 edges, the k-path network 8 and 7");
+        assertThat(graph.code()).as(graph.out() + graph.err()).isEqualTo(2);
+        assertThat(graph.err()).contains("trainer.engine = \"kpath\"  (command line): the kpath engine cannot train"
+                + " this setup", "the graph has 9 nodes and 8 edges, the k-path network 8 and 7");
+        assertThat(runs()).hasSize(before);
         // auto: the same setup trains with the generic engine and says why in the log
         Result auto = gdln(run("model.hidden-layers=3", "trainer.epochs=1", "task.train-samples=10",
                 "task.test-samples=5"));

@@ -164,9 +164,9 @@ public final class Binder {
     /**
      * Whether the engine asked for ({@code trainer.engine}) can train the checked setup, as a problem at that key
      * with every reason it declines. On the task's preview this is {@link EngineChoice#choose} itself (graph, gates,
-     * loss, data, trainer); a task that cannot preview its data without loading it (the MNIST-format plugin tasks)
-     * gets the part that needs no data ({@link EngineChoice#checkSettings}: trainer settings, precision), and the
-     * rest is judged when the run has loaded the data.
+     * loss, data, trainer); a task that cannot preview its data without loading it (cifar-transfer with a feature
+     * model) gets the part that needs no data ({@link EngineChoice#checkSettings}: trainer settings, precision), and
+     * the rest is judged when the run has loaded the data.
      */
     private void checkEngine(RunConfig bound) {
         Registry registry = composer.registry();

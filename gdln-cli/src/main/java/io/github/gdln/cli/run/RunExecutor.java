@@ -176,9 +176,11 @@ public final class RunExecutor {
                 evalSeconds += (System.nanoTime() - trained) / 1e9;
                 if (epoch == firstEpoch + 1) {
                     double perEpoch = (System.nanoTime() - runStart) / 1e9;
-                    log.info(String.format(Locale.ROOT, "epoch %d: training %.1f s, evaluation %.1f s (%.0f%% of"
-                            + " training); projected wall time of all %d epochs: %s (%s left)", epoch,
-                            trainSeconds, evalSeconds, trainSeconds > 0 ? 100 * evalSeconds / trainSeconds : 0,
+                    // the share is only meaningful for epochs long enough to time (a routing-toy epoch takes ~4 ms)
+                    String share = trainSeconds >= 0.1
+                            ? String.format(Locale.ROOT, " (%.0f%% of training)", 100 * evalSeconds / trainSeconds) : "";
+                    log.info(String.format(Locale.ROOT, "epoch %d: training %.3g s, evaluation %.3g s%s; projected"
+                            + " wall time of all %d epochs: %s (%s left)", epoch, trainSeconds, evalSeconds, share,
                             t.epochs(), duration(perEpoch * t.epochs()), duration(perEpoch * (t.epochs() - epoch))));
                     summary.put("projected_seconds", Math.round(perEpoch * t.epochs()));
                 }

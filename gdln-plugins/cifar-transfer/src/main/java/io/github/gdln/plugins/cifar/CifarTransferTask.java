@@ -42,6 +42,13 @@ public final class CifarTransferTask implements Task {
     /** The task name. */
     public static final String NAME = "cifar-transfer";
 
+    /** Side of a CIFAR-10 image in pixels. */
+    private static final int IMAGE_SIDE = 32;
+    /** Colour channels of a CIFAR-10 image. */
+    private static final int CHANNELS = 3;
+    /** Classes of CIFAR-10. */
+    private static final int CLASSES = 10;
+
     @Override
     public String name() {
         return NAME;
@@ -54,6 +61,44 @@ public final class CifarTransferTask implements Task {
 
     @Override
     public TaskData load(Params params, long seed) {
+        Settings settings = settings(params);
+        String[] v = settings.values();
+        Path folder = v[0].isBlank() ? DataFolder.fromEnvironment().cifar10() : Path.of(v[0]);
+        ImageDataset train;
+        ImageDataset test;
+        try {
+            train = RoutingOptions.head(Cifar10Reader.train(folder), settings.options().trainSamples());
+            test = RoutingOptions.head(Cifar10Reader.test(folder), settings.options().testSamples());
+        } catch (IOException e) {
+            throw new UncheckedIOException(params.owner() + ": " + e.getMessage(), e);
+        }
+        return data(settings, train, test, seed, params.owner());
+    }
+
+    /**
+     * The structure {@link #load} gives (nodes, widths, contexts, domains, relabelings) with no samples, without
+     * reading the data files, when the network sees raw pixels (CIFAR-10: 3x32x32 images, 10 classes). Empty with a
+     * {@code feature-model}: the feature width is known only from the model.
+     */
+    @Override
+    public java.util.Optional<TaskData> preview(Params params, long seed) {
+        Settings settings = settings(params);
+        if (!settings.values()[3].isBlank()) {
+            return java.util.Optional.empty();
+        }
+        ImageDataset none = RoutingOptions.noImages("cifar10", IMAGE_SIDE, IMAGE_SIDE, CHANNELS, CLASSES);
+        return java.util.Optional.of(data(settings, none, none, seed, params.owner()));
+    }
+
+    /**
+     * The checked parameters: the routing options, the string parameters (data-dir, input-transform,
+     * interpolation, feature-model, feature-layer, feature-input, cache-dir, in that order) and feature-batch.
+     */
+    private record Settings(RoutingOptions options, String[] values, int batch) {
+    }
+
+    /** Reads and checks every parameter, reporting all problems at once. */
+    private static Settings settings(Params params) {
         List<String> problems = new ArrayList<>();
         RoutingOptions options = null;
         try {
@@ -81,19 +126,18 @@ public final class CifarTransferTask implements Task {
                     + " (feature-model = " + v[3] + ")");
         }
         RoutingOptions.fail(problems);
+        return new Settings(options, v, batch);
+    }
 
+    /** The routing data of {@code train} and {@code test} under {@code settings}, domains drawn from {@code seed}. */
+    private static RoutingTaskData data(Settings settings, ImageDataset train, ImageDataset test, long seed,
+                                        String owner) {
+        RoutingOptions options = settings.options();
+        String[] v = settings.values();
+        int batch = settings.batch();
         boolean rotate = v[1].equalsIgnoreCase("rotate");
         Rotation.Interpolation interpolation = v[2].equalsIgnoreCase("nearest")
                 ? Rotation.Interpolation.NEAREST : Rotation.Interpolation.BILINEAR;
-        Path folder = v[0].isBlank() ? DataFolder.fromEnvironment().cifar10() : Path.of(v[0]);
-        ImageDataset train;
-        ImageDataset test;
-        try {
-            train = RoutingOptions.head(Cifar10Reader.train(folder), options.trainSamples());
-            test = RoutingOptions.head(Cifar10Reader.test(folder), options.testSamples());
-        } catch (IOException e) {
-            throw new UncheckedIOException(owner + ": " + e.getMessage(), e);
-        }
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom inputStream = root.split();
         SplittableRandom labelStream = root.split();

@@ -75,6 +75,22 @@ class CifarTransferTaskTest {
      * in the thousands, where the former step loss was infinite.
      */
     @Test
+    void previewHasTheStructureOfRawPixelDataAndNoneWithAFeatureModel() throws Exception {
+        Path data = CifarFixtures.write(tmp.resolve("cifar"), 6, 10, 1);
+        TaskData loaded = new CifarTransferTask().load(params(Map.of("data-dir", data.toString(), "domains", 4)), 1);
+        TaskData preview = new CifarTransferTask().preview(params(Map.of("data-dir",
+                tmp.resolve("absent").toString(), "domains", 4)), 1).orElseThrow();
+        assertThat(preview.sampleCount()).isZero();
+        assertThat(preview.inputWidths()).isEqualTo(loaded.inputWidths()).containsEntry("in3", 3072);
+        assertThat(preview.outputWidths()).isEqualTo(loaded.outputWidths()).containsEntry("out3", 10);
+        assertThat(preview.contexts()).isEqualTo(loaded.contexts());
+        assertThat(((RoutingData) preview).relabeling(3)).isEqualTo(((RoutingData) loaded).relabeling(3));
+        // the width of a feature model's activations is known only from the model
+        assertThat(new CifarTransferTask().preview(params(Map.of("domains", 4, "feature-model", "net.zip",
+                "feature-layer", "dense")), 1)).isEmpty();
+    }
+
+    @Test
     void everyGainOfThePaperGridGivesFiniteNumbers() throws Exception {
         Path data = CifarFixtures.write(tmp.resolve("cifar"), 6, 10, 1);
         TaskData task = new CifarTransferTask().load(params(Map.of("data-dir", data.toString(), "domains", 10)), 1);

@@ -44,6 +44,11 @@ public final class MnistRoutingTask implements Task {
     /** The task name. */
     public static final String NAME = "mnist-routing";
 
+    /** Side of an MNIST or Fashion-MNIST image in pixels. */
+    private static final int IMAGE_SIDE = 28;
+    /** Classes of MNIST and Fashion-MNIST. */
+    private static final int CLASSES = 10;
+
     /** How the input domains transform the images. */
     public enum InputTransform {
         /** A fixed random pixel permutation per domain. */
@@ -74,6 +79,36 @@ public final class MnistRoutingTask implements Task {
 
     @Override
     public TaskData load(Params params, long seed) {
+        Settings settings = settings(params);
+        DataFolder folder = settings.dir().isBlank() ? DataFolder.fromEnvironment()
+                : new DataFolder(Path.of(settings.dir()));
+        try {
+            DataFolder.IdxFiles files = settings.dataset().equals("mnist") ? folder.mnist() : folder.fashionMnist();
+            return data(settings, RoutingOptions.head(files.loadTrain(), settings.options().trainSamples()),
+                    RoutingOptions.head(files.loadTest(), settings.options().testSamples()), seed);
+        } catch (IOException e) {
+            throw new UncheckedIOException(params.owner() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The structure {@link #load} gives (nodes, widths, contexts, domains, permutations or rotations, relabelings)
+     * with no samples, without reading the image files: MNIST and Fashion-MNIST are 28x28 grey images of 10 classes.
+     */
+    @Override
+    public java.util.Optional<TaskData> preview(Params params, long seed) {
+        Settings settings = settings(params);
+        ImageDataset none = RoutingOptions.noImages(settings.dataset(), IMAGE_SIDE, IMAGE_SIDE, 1, CLASSES);
+        return java.util.Optional.of(data(settings, none, none, seed));
+    }
+
+    /** The checked parameters. */
+    private record Settings(RoutingOptions options, InputTransform transform, Rotation.Interpolation interpolation,
+                            String dataset, String dir) {
+    }
+
+    /** Reads and checks every parameter, reporting all problems at once. */
+    private static Settings settings(Params params) {
         List<String> problems = new ArrayList<>();
         RoutingOptions options = null;
         try {
@@ -110,17 +145,15 @@ public final class MnistRoutingTask implements Task {
             problems.add(e.getMessage());
         }
         RoutingOptions.fail(problems);
+        return new Settings(options, transform, interpolation, dataset, dir);
+    }
 
-        DataFolder folder = dir.isBlank() ? DataFolder.fromEnvironment() : new DataFolder(Path.of(dir));
-        ImageDataset train;
-        ImageDataset test;
-        try {
-            DataFolder.IdxFiles files = dataset.equals("mnist") ? folder.mnist() : folder.fashionMnist();
-            train = RoutingOptions.head(files.loadTrain(), options.trainSamples());
-            test = RoutingOptions.head(files.loadTest(), options.testSamples());
-        } catch (IOException e) {
-            throw new UncheckedIOException(params.owner() + ": " + e.getMessage(), e);
-        }
+    /** The routing data of {@code train} and {@code test} under {@code settings}, domains drawn from {@code seed}. */
+    private static RoutingTaskData data(Settings settings, ImageDataset train, ImageDataset test, long seed) {
+        RoutingOptions options = settings.options();
+        InputTransform transform = settings.transform();
+        Rotation.Interpolation interpolation = settings.interpolation();
+        String dataset = settings.dataset();
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom inputStream = root.split();
         SplittableRandom labelStream = root.split();

@@ -70,6 +70,38 @@ class MnistRoutingTaskTest {
     }
 
     @Test
+    void previewHasTheStructureOfTheLoadedDataWithoutReadingTheImages() throws Exception {
+        IdxFixtures.writeMnist(data.resolve("mnist"), 40, 1);
+        for (String transform : List.of("permute", "rotate")) {
+            Map<String, Object> values = Map.of("domains", 4, "input-transform", transform, "label-order", "uniform");
+            Map<String, Object> withData = new HashMap<>(values);
+            withData.put("data-dir", data.toString());
+            TaskData loaded = new MnistRoutingTask().load(params(withData), 7);
+            // no data folder at all: the preview reads nothing
+            Map<String, Object> noData = new HashMap<>(values);
+            noData.put("data-dir", data.resolve("absent").toString());
+            TaskData preview = new MnistRoutingTask().preview(params(noData), 7).orElseThrow();
+            assertThat(preview.sampleCount()).isZero();
+            assertThat(preview.inputWidths()).isEqualTo(loaded.inputWidths()).containsEntry("in3", 784);
+            assertThat(preview.outputWidths()).isEqualTo(loaded.outputWidths()).containsEntry("out3", 10);
+            assertThat(preview.contexts()).isEqualTo(loaded.contexts()).hasSize(16);
+            assertThat(preview.loss()).isEqualTo(loaded.loss());
+            RoutingData r = (RoutingData) preview;
+            RoutingData l = (RoutingData) loaded;
+            assertThat(preview.test().orElseThrow()).isInstanceOf(RoutingData.class);
+            for (int i = 0; i < 4; i++) {
+                assertThat(r.relabeling(i)).isEqualTo(l.relabeling(i));
+                assertThat(r.permutation(i).isPresent()).isEqualTo(transform.equals("permute"));
+                if (transform.equals("permute")) {
+                    assertThat(r.permutation(i).get()).isEqualTo(l.permutation(i).get());
+                }
+            }
+        }
+        assertThatThrownBy(() -> new MnistRoutingTask().preview(params(Map.of("domains", 0)), 1))
+                .hasMessageContaining("parameter 'domains' = 0 must be >= 1");
+    }
+
+    @Test
     void rotatedDomainsAndUniformLabelsOnFashionMnist() throws Exception {
         IdxFixtures.writeMnist(data.resolve("fashion-mnist"), 10, 2);
         Params p = params(Map.of("data-dir", data.toString(), "dataset", "fashion-mnist", "domains", 4,

@@ -75,6 +75,15 @@ public record RoutingOptions(int domains, LabelPermutationOrder labelOrder, int 
                 Arrays.copyOf(data.labels(), limit), data.classes(), data.sha256());
     }
 
+    /**
+     * No images of the given shape and classes: what a task's {@code preview} builds its routing data on, so that the
+     * structure (nodes, widths, contexts, domains) is known without reading a dataset.
+     */
+    public static ImageDataset noImages(String source, int rows, int cols, int channels, int classes) {
+        return new ImageDataset(source + " (preview, no images)", 0, rows, cols, channels, new float[0], new int[0],
+                classes, java.util.Map.of());
+    }
+
     /** Throws one {@link IllegalArgumentException} listing every problem, if any. */
     public static void fail(List<String> problems) {
         if (!problems.isEmpty()) {
