@@ -1,5 +1,6 @@
 package io.github.gdln.kpath;
 
+import io.github.gdln.core.util.DirectElements;
 import io.github.gdln.core.util.SoftmaxCrossEntropy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;

@@ -1,5 +1,6 @@
 package io.github.gdln.kpath;
 
+import io.github.gdln.core.util.DirectElements;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,5 +1,6 @@
 package io.github.gdln.kpath;
 
+import io.github.gdln.core.util.DirectElements;
 import io.github.gdln.core.engine.Initializer;
 import io.github.gdln.core.util.SoftmaxCrossEntropy;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
 package io.github.gdln.core.util;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,30 +15,14 @@ public final class Finite {
      * a flat parameter or gradient vector), or -1 when every element is finite.
      */
     public static long firstNonFinite(INDArray a) {
-        if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
-            throw new IllegalArgumentException("array must be contiguous 'c' order, got " + a.shapeInfoToString());
-        }
-        int base = Math.toIntExact(a.offset());
+        DirectElements elements = DirectElements.of(a);
         int n = Math.toIntExact(a.length());
-        if (a.dataType() == DataType.FLOAT) {
-            java.nio.FloatBuffer b = a.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                if (!Float.isFinite(b.get(base + i))) {
-                    return i;
-                }
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(elements.get(i))) {
+                return i;
             }
-            return -1;
         }
-        if (a.dataType() == DataType.DOUBLE) {
-            java.nio.DoubleBuffer b = a.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                if (!Double.isFinite(b.get(base + i))) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-        throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE, got " + a.dataType());
+        return -1;
     }
 
     /** The index of the first non-finite element of {@code a}, or -1 when every element is finite. */

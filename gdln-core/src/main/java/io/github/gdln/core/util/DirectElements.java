@@ -1,4 +1,4 @@
-package io.github.gdln.kpath;
+package io.github.gdln.core.util;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -6,10 +6,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Direct element access to the native memory of a contiguous ND4J array, used by the fused Java loops of the step
- * (bias adds, softmax cross-entropy, layout changes) so that each of them is one pass and no ND4J op.
+ * Direct element access to the native memory of a contiguous ND4J array, for Java loops that must be one pass and
+ * no ND4J op per element (the k-path step's fused loops, the finiteness checks of {@link Finite}).
  */
-abstract sealed class DirectElements permits DirectElements.Floats, DirectElements.Doubles {
+public abstract sealed class DirectElements permits DirectElements.Floats, DirectElements.Doubles {
+    /** Index of element 0 of the array in its buffer. */
     final int base;
 
     private DirectElements(int base) {
@@ -17,7 +18,7 @@ abstract sealed class DirectElements permits DirectElements.Floats, DirectElemen
     }
 
     /** A view of {@code a}'s elements; {@code a} must be contiguous in 'c' order. */
-    static DirectElements of(INDArray a) {
+    public static DirectElements of(INDArray a) {
         if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
             throw new IllegalArgumentException("array must be contiguous 'c' order, got " + a.shapeInfoToString());
         }
@@ -31,11 +32,14 @@ abstract sealed class DirectElements permits DirectElements.Floats, DirectElemen
         throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE, got " + a.dataType());
     }
 
-    abstract double get(int i);
+    /** Element {@code i} of the array (widened to double). */
+    public abstract double get(int i);
 
-    abstract void set(int i, double v);
+    /** Sets element {@code i} of the array (rounded to the array's type). */
+    public abstract void set(int i, double v);
 
-    static final class Floats extends DirectElements {
+    /** FLOAT arrays. */
+    public static final class Floats extends DirectElements {
         private final FloatBuffer b;
 
         Floats(FloatBuffer b, int base) {
@@ -44,17 +48,18 @@ abstract sealed class DirectElements permits DirectElements.Floats, DirectElemen
         }
 
         @Override
-        double get(int i) {
+        public double get(int i) {
             return b.get(base + i);
         }
 
         @Override
-        void set(int i, double v) {
+        public void set(int i, double v) {
             b.put(base + i, (float) v);
         }
     }
 
-    static final class Doubles extends DirectElements {
+    /** DOUBLE arrays. */
+    public static final class Doubles extends DirectElements {
         private final DoubleBuffer b;
 
         Doubles(DoubleBuffer b, int base) {
@@ -63,12 +68,12 @@ abstract sealed class DirectElements permits DirectElements.Floats, DirectElemen
         }
 
         @Override
-        double get(int i) {
+        public double get(int i) {
             return b.get(base + i);
         }
 
         @Override
-        void set(int i, double v) {
+        public void set(int i, double v) {
             b.put(base + i, v);
         }
     }
