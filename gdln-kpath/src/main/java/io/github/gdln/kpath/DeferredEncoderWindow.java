@@ -44,12 +44,12 @@ final class DeferredEncoderWindow {
     private final INDArray[] encFlat;
     private final INDArray[] velFlat;
     /**
-     * Per block: the window's dL/dZ^T, [rows x n*b] for a window of n steps (laid out per window in a buffer for the
-     * longest), step k in columns k*b .. k*b+b-1; zero at the window's start, so the correction can multiply all of
-     * it (the steps not yet taken contribute exact zeros).
+     * Per block: the window's dL/dZ, step-major [n*b x rows] for a window of n steps (laid out per window in a buffer
+     * for the longest): step k's [b x rows] in rows k*b .. k*b+b-1, in the layout of the step's encoder outputs.
+     * Only the rows of steps already taken are read.
      */
     private final INDArray[] pending;
-    /** Per block: E_0 X^T and V_0 X^T, [rows x maxSteps*b]. */
+    /** Per block: X E_0^T and X V_0^T, [maxSteps*b x rows], step s in rows s*b .. s*b+b-1. */
     private final INDArray[] encTimesX;
     private final INDArray[] velTimesX;
     private final DirectElements[] pendingElements;
@@ -60,8 +60,8 @@ final class DeferredEncoderWindow {
     private final INDArray gram;
     private final DirectElements gramElements;
     /**
-     * Correction of the current step, [n*b x b]; rows of step k < s hold -lr c_(s-1-k) X_k X_s^T (rows of later steps
-     * hold finite values of earlier steps, multiplied by the zero pending columns).
+     * Correction of the current step s, the leading [b x s*b] of the buffer: column k*b + r holds
+     * -lr c_(s-1-k) X_s X_k^T for the steps k < s already taken.
      */
     private final INDArray correction;
     private final DirectElements correctionElements;
@@ -101,9 +101,9 @@ final class DeferredEncoderWindow {
         velTimesXElements = new DirectElements[blocks];
         for (int t = 0; t < blocks; t++) {
             long rows = enc[t].rows();
-            pending[t] = Nd4j.create(type, rows, wb);
-            encTimesX[t] = Nd4j.create(type, rows, wb);
-            velTimesX[t] = Nd4j.create(type, rows, wb);
+            pending[t] = Nd4j.create(type, wb, rows);
+            encTimesX[t] = Nd4j.create(type, wb, rows);
+            velTimesX[t] = Nd4j.create(type, wb, rows);
             pendingElements[t] = DirectElements.of(pending[t]);
             encTimesXElements[t] = DirectElements.of(encTimesX[t]);
             velTimesXElements[t] = DirectElements.of(velTimesX[t]);
@@ -111,7 +111,7 @@ final class DeferredEncoderWindow {
         x = Nd4j.create(type, wb, d);
         gram = Nd4j.create(type, wb, wb);
         gramElements = DirectElements.of(gram);
-        correction = Nd4j.create(type, wb, b);
+        correction = Nd4j.create(type, b, wb);
         correctionElements = DirectElements.of(correction);
         xForEnc = Nd4j.create(type, wb, d);
         xForVel = Nd4j.create(type, wb, d);
@@ -131,13 +131,13 @@ final class DeferredEncoderWindow {
         Nd4j.gemm(xw, xw, leading(gram, (long) n * b, (long) n * b), false, true, 1.0, 0.0);
     }
 
-    /** Block t of {@link #begin}: P = E_0 X^T and Q = V_0 X^T for its rows; no pending term yet. */
+    /** Block t of {@link #begin}: X E_0^T and X V_0^T for its rows. */
     void beginBlock(int t) {
         long wb = (long) steps * b;
-        leading(pending[t], enc[t].rows(), wb).assign(0);
+        long rows = enc[t].rows();
         INDArray xw = leading(x, wb, x.columns());
-        Nd4j.gemm(enc[t], xw, leading(encTimesX[t], enc[t].rows(), wb), false, true, 1.0, 0.0);
-        Nd4j.gemm(vel[t], xw, leading(velTimesX[t], enc[t].rows(), wb), false, true, 1.0, 0.0);
+        Nd4j.gemm(xw, enc[t], leading(encTimesX[t], wb, rows), false, true, 1.0, 0.0);
+        Nd4j.gemm(xw, vel[t], leading(velTimesX[t], wb, rows), false, true, 1.0, 0.0);
     }
 
     /** The current step's correction coefficients (caller, before the step's blocks). */
@@ -147,51 +147,44 @@ final class DeferredEncoderWindow {
         }
         int s = step;
         int wb = steps * b;
+        int sb = s * b;
         for (int k = 0; k < s; k++) {
             double coef = -lr * geometric(s - 1 - k);
             for (int r = 0; r < b; r++) {
-                int gRow = (k * b + r) * wb + s * b;
-                int cRow = (k * b + r) * b;
+                int gRow = (k * b + r) * wb + sb;
                 for (int q = 0; q < b; q++) {
-                    correctionElements.set(cRow + q, coef * gramElements.get(gRow + q));
+                    correctionElements.set(q * sb + k * b + r, coef * gramElements.get(gRow + q));
                 }
             }
         }
     }
 
-    /** Encoder forward of the current step for block t: z [rows x b] = E_s X_s^T. */
+    /** Encoder forward of the current step for block t: z [b x rows] = X_s E_s^T. */
     void forward(int t, INDArray z) {
         int s = step;
         DirectElements zn = DirectElements.of(z);
         DirectElements p = encTimesXElements[t];
         DirectElements q = velTimesXElements[t];
         double coef = -lr * mu * geometric(s - 1);
-        int rows = (int) z.rows();
-        int wb = steps * b;
-        for (int r = 0; r < rows; r++) {
-            int src = r * wb + s * b;
-            int dst = r * b;
-            for (int j = 0; j < b; j++) {
-                zn.set(dst + j, p.get(src + j) + coef * q.get(src + j));
-            }
+        int n = (int) z.length();
+        int src = s * n;
+        for (int e = 0; e < n; e++) {
+            zn.set(e, p.get(src + e) + coef * q.get(src + e));
         }
         if (s > 0) {
-            Nd4j.gemm(leading(pending[t], rows, wb), leading(correction, wb, b), z, false, false, 1.0, 1.0);
+            int sb = s * b;
+            Nd4j.gemm(leading(correction, b, sb), leading(pending[t], sb, z.columns()), z, false, false, 1.0, 1.0);
         }
     }
 
-    /** Records block t's dL/dZ^T [rows x b] of the current step. */
-    void record(int t, INDArray dz) {
-        DirectElements g = DirectElements.of(dz);
-        DirectElements out = pendingElements[t];
-        int rows = (int) dz.rows();
-        int wb = steps * b;
-        int col = step * b;
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < b; j++) {
-                out.set(r * wb + col + j, g.get(r * b + j));
-            }
-        }
+    /** Block t's dL/dZ of the current step is written here, at element {@link #pendingOffset} on ([b x rows]). */
+    DirectElements pendingElements(int t) {
+        return pendingElements[t];
+    }
+
+    /** Element offset of the current step's [b x rows] in {@link #pendingElements}{@code (t)}. */
+    int pendingOffset(int t) {
+        return step * b * (int) enc[t].rows();
     }
 
     /** Ends the current step (caller, after the step's blocks). */
@@ -218,9 +211,9 @@ final class DeferredEncoderWindow {
         double aS = mu * geometric(n - 1);
         Nd4j.getBlasWrapper().level1().axpy(encFlat[t].length(), -lr * aS, velFlat[t], encFlat[t]);
         long wb = (long) n * b;
-        INDArray a = leading(pending[t], enc[t].rows(), wb);
-        Nd4j.gemm(a, leading(xForEnc, wb, x.columns()), enc[t], false, false, 1.0, 1.0);
-        Nd4j.gemm(a, leading(xForVel, wb, x.columns()), vel[t], false, false, 1.0, Math.pow(mu, n));
+        INDArray a = leading(pending[t], wb, enc[t].rows());
+        Nd4j.gemm(a, leading(xForEnc, wb, x.columns()), enc[t], true, false, 1.0, 1.0);
+        Nd4j.gemm(a, leading(xForVel, wb, x.columns()), vel[t], true, false, 1.0, Math.pow(mu, n));
     }
 
     /** c_n = 1 + mu + ... + mu^n (0 for n < 0), summed term by term (exact for mu = 0, no 1 - mu division). */

@@ -481,10 +481,10 @@ public final class KPathModel {
             int i1 = domainBlockBounds[t + 1];
             if (win != null) {
                 win.forward(t, k.z);
-                foldedToDomainMajor(w, b, i0, i1);
+                foldedToDomainMajor(w, b, i0, i1, (i1 - i0) * h, 1);
             } else if (x != null) {
-                Nd4j.gemm(blockEncoders[t], x, k.z, false, true, 1.0, 0.0);
-                foldedToDomainMajor(w, b, i0, i1);
+                Nd4j.gemm(blockEncoders[t], x, k.zByRow, false, true, 1.0, 0.0);
+                foldedToDomainMajor(w, b, i0, i1, 1, b);
             } else {
                 Nd4j.exec(new Mmul(domains(x3, t), blockEncoders3[t], k.zp3, 1.0, 0.0,
                         MMulTranspose.builder().transposeB(true).build()));
@@ -498,11 +498,10 @@ public final class KPathModel {
             Nd4j.exec(k.mmulDecGrad);
             Nd4j.exec(k.mmulHiddenGrad);
             Nd4j.gemm(k.du, hidden, k.dzp, false, false, 1.0, 0.0);
-            if (x != null) {
-                scatterFoldedGradient(w, b, i0, i1);
-                if (win != null) {
-                    win.record(t, k.dz);
-                }
+            if (win != null) {
+                scatterFoldedGradient(w, b, i0, i1, win.pendingElements(t), win.pendingOffset(t));
+            } else if (x != null) {
+                scatterFoldedGradient(w, b, i0, i1, w.dzElements, i0 * h * b);
             } else {
                 accumulateEncoderBiasGradient(w, b, i0, i1);
             }
@@ -511,7 +510,7 @@ public final class KPathModel {
         blocks.run(BlockPool.BLOCKS, t -> {
             if (t < domainBlockCount && win == null) {
                 if (x != null) {
-                    Nd4j.gemm(w.domainBlocks[t].dz, x, blockEncoderMomenta[t], false, false, 1.0, mu);
+                    Nd4j.gemm(w.domainBlocks[t].dz, x, blockEncoderMomenta[t], true, false, 1.0, mu);
                 } else {
                     Nd4j.exec(new Mmul(w.domainBlocks[t].dzp3, domains(x3, t), blockEncoderMomenta3[t], 1.0, mu,
                             MMulTranspose.builder().transposeA(true).build()));
@@ -575,17 +574,22 @@ public final class KPathModel {
         return workspaces.computeIfAbsent(b, n -> new StepWorkspace(n, m, h, c, type, paths, domainBlockBounds));
     }
 
-    /** zp[i, s, k] = zt[i*H + k, s] + b_i[k] for domains [i0, i1) (zt = E x^T is [M*H x b]). */
-    private void foldedToDomainMajor(StepWorkspace w, int b, int i0, int i1) {
+    /**
+     * zp[i, s, k] = z(s, (i - i0)*H + k) + b_i[k] for domains [i0, i1), z being the block's encoder outputs, element
+     * (s, r) at {@code s*sampleStride + r*rowStride} from the block's start: sample-major [b x (i1 - i0)*H] (the
+     * deferred step) or [(i1 - i0)*H x b] (the plain step).
+     */
+    private void foldedToDomainMajor(StepWorkspace w, int b, int i0, int i1, int sampleStride, int rowStride) {
         DirectElements z = w.zElements;
         DirectElements zp = w.zpElements;
-        for (int i = i0; i < i1; i++) {
-            int biasBase = layout.encoderBiases + i * h;
-            for (int k = 0; k < h; k++) {
-                int src = (i * h + k) * b;
-                double bias = paramElements.get(biasBase + k);
-                for (int s = 0; s < b; s++) {
-                    zp.set((i * b + s) * h + k, z.get(src + s) + bias);
+        int base = i0 * h * b;
+        for (int s = 0; s < b; s++) {
+            for (int i = i0; i < i1; i++) {
+                int src = base + s * sampleStride + (i - i0) * h * rowStride;
+                int dst = (i * b + s) * h;
+                int biasBase = layout.encoderBiases + i * h;
+                for (int k = 0; k < h; k++) {
+                    zp.set(dst + k, z.get(src + k * rowStride) + paramElements.get(biasBase + k));
                 }
             }
         }
@@ -684,20 +688,24 @@ public final class KPathModel {
         }
     }
 
-    /** dzt[i*H + k, s] = dzp[i, s, k] for domains [i0, i1); also their encoder-bias gradients. */
-    private void scatterFoldedGradient(StepWorkspace w, int b, int i0, int i1) {
+    /**
+     * dL/dZ of domains [i0, i1) in the sample-major layout of the folded forward: {@code out[outBase + s*rows +
+     * (i - i0)*H + k] = dzp[i, s, k]}; also their encoder-bias gradients (sums over the batch, in sample order).
+     */
+    private void scatterFoldedGradient(StepWorkspace w, int b, int i0, int i1, DirectElements out, int outBase) {
         DirectElements dzp = w.dzpElements;
-        DirectElements dz = w.dzElements;
+        int rows = (i1 - i0) * h;
+        java.util.Arrays.fill(encoderBiasGradient, i0 * h, i1 * h, 0.0);
         for (int i = i0; i < i1; i++) {
-            for (int k = 0; k < h; k++) {
-                int dst = (i * h + k) * b;
-                double sum = 0;
-                for (int s = 0; s < b; s++) {
-                    double g = dzp.get((i * b + s) * h + k);
-                    dz.set(dst + s, g);
-                    sum += g;
+            int gb = i * h;
+            for (int s = 0; s < b; s++) {
+                int src = (i * b + s) * h;
+                int dst = outBase + s * rows + (i - i0) * h;
+                for (int k = 0; k < h; k++) {
+                    double g = dzp.get(src + k);
+                    out.set(dst + k, g);
+                    encoderBiasGradient[gb + k] += g;
                 }
-                encoderBiasGradient[i * h + k] = sum;
             }
         }
     }

@@ -35,7 +35,7 @@ final class StepWorkspace {
 
     StepWorkspace(int b, int m, int h, int c, DataType type, TrainedPathways paths, int[] domSplit) {
         lossSum = new double[m];
-        z = Nd4j.create(type, (long) m * h, b);
+        z = Nd4j.create(type, (long) m * h * b);
         zp = Nd4j.create(type, (long) m * b, h);
         INDArray u = Nd4j.create(type, (long) m * b, h);
         INDArray fg = Nd4j.create(type, (long) m * paths.kRow, (long) c * h);
@@ -46,7 +46,7 @@ final class StepWorkspace {
         ones = Nd4j.ones(type, 1, paths.kCol);
         du = Nd4j.create(type, (long) m * b, h);
         INDArray dzp = Nd4j.create(type, (long) m * b, h);
-        INDArray dz = Nd4j.create(type, (long) m * h, b);
+        INDArray dz = Nd4j.create(type, (long) m * h * b);
         zElements = DirectElements.of(z);
         zpElements = DirectElements.of(zp);
         uElements = DirectElements.of(u);
@@ -64,7 +64,10 @@ final class StepWorkspace {
 
     /** Input domains [i0, i1) of a step's buffers: row blocks of the workspace arrays and the batched ops on them. */
     static final class DomainBlock {
+        /** Encoder outputs of the deferred step, sample-major [b x n*H]: X E^T over the block's encoder rows. */
         final INDArray z;
+        /** The same elements as [n*H x b], E x^T: the plain step's forward (an N = b gemm runs about 2x faster so). */
+        final INDArray zByRow;
         final INDArray zp;
         final INDArray zp3;
         final INDArray u;
@@ -72,6 +75,7 @@ final class StepWorkspace {
         final INDArray du;
         final INDArray dzp;
         final INDArray dzp3;
+        /** dL/dZ in the layout of {@link #z}. */
         final INDArray dz;
         final int[] gather;
         final Mmul mmulLogits;
@@ -85,8 +89,9 @@ final class StepWorkspace {
             int n = i1 - i0;
             int k = paths.kRow;
             prob = new double[c];
-            z = KPathLayout.rows(zAll, (long) i0 * h, (long) i1 * h);
-            dz = KPathLayout.rows(dzAll, (long) i0 * h, (long) i1 * h);
+            z = KPathLayout.view(zAll, i0 * h * b, b, (long) n * h);
+            zByRow = KPathLayout.view(zAll, i0 * h * b, (long) n * h, b);
+            dz = KPathLayout.view(dzAll, i0 * h * b, b, (long) n * h);
             zp = KPathLayout.rows(zpAll, (long) i0 * b, (long) i1 * b);
             zp3 = zp.reshape('c', n, b, h);
             u = KPathLayout.rows(uAll, (long) i0 * b, (long) i1 * b);
