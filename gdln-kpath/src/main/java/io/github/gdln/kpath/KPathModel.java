@@ -43,7 +43,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p><b>Trained pathways only.</b> A training step computes logits, softmax and decoder gradients only for trained
  * pairs: the decoders of each input domain's trained partners are gathered (one pullRows) into a block per input
  * domain, multiplied by one batched matmul, and their gradients reduced back per output domain by a second pullRows
- * and one gemm that also performs the momentum accumulation ({@code v = mu v + g} via gemm with beta = mu). The
+ * and one gemm that also performs the momentum accumulation ({@code v = mu v + g} via gemm with beta = mu), in two
+ * parts of the output domains. The
  * cross-entropy, bias additions and layout changes are fused Java loops over the native buffers. {@link #evaluate}
  * computes all M² pathways.
  *
@@ -52,8 +53,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * domains ({@code [0, M/2)} and {@code [M/2, M)}): each block runs its part of the encoder forward gemm (its rows of the
  * [M*H x D] matrix), the hidden layer, its trained decoders, the cross-entropy and the backward pass on row views of
  * the step's buffers, one single-threaded ND4J op after another. A second phase of two tasks runs each block's rows
- * of the encoder momentum gemm and of {@code E -= lr v_E}, plus one of the reductions over all domains each (decoder
- * momenta; W momenta and the bias gradients); the caller then updates the rest (W, decoders, biases: 1.7 % of the
+ * of the encoder momentum gemm and of {@code E -= lr v_E}, plus the reductions over all domains (task 0: the decoder
+ * momenta of ~3/4 of the output domains; task 1: the rest, W momenta and the bias gradients); the caller then updates the rest (W, decoders, biases: 1.7 % of the
  * parameters at M = 40) with one axpy. With {@code threads >= 2} (default
  * {@link #defaultThreads()} = min(2, available processors)) the caller runs one block and a daemon worker, created
  * once per model and exiting when idle, the other; with one thread the caller runs both. The block structure does
@@ -92,7 +93,8 @@ public final class KPathModel {
     private final INDArray decodersPadded;
     private final INDArray encoderMomenta;
     private final INDArray hiddenMomenta;
-    private final INDArray decoderMomentaRow;
+    /** Decoder momenta of each part of {@link TrainedPathways#outputSplit}, as one row. */
+    private final INDArray[] decoderMomentaRows;
     private final DirectElements paramElements;
     private final DirectElements momentumElements;
     private final double[] encoderBiasGradient;
@@ -166,7 +168,12 @@ public final class KPathModel {
         decodersPadded = KPathLayout.view(params, layout.decoders, m + 1, c * h);
         encoderMomenta = KPathLayout.view(velocity, layout.encoders, m * h, d);
         hiddenMomenta = KPathLayout.view(velocity, layout.hidden, h, h);
-        decoderMomentaRow = KPathLayout.view(velocity, layout.decoders, 1, m * c * h);
+        decoderMomentaRows = new INDArray[2];
+        for (int p = 0; p < 2; p++) {
+            int j0 = paths.outputSplit[p];
+            decoderMomentaRows[p] = KPathLayout.view(velocity, layout.decoders + j0 * c * h, 1,
+                    (long) (paths.outputSplit[p + 1] - j0) * c * h);
+        }
         paramElements = DirectElements.of(params);
         momentumElements = DirectElements.of(velocity);
         encoderBiasGradient = new double[m * h];
@@ -462,8 +469,9 @@ public final class KPathModel {
     /**
      * The step. Phase 1, per block of input domains (in parallel): encoder forward, hidden layer, trained decoders,
      * cross-entropy, backward down to dZ. Phase 2, two tasks: each block's encoder momenta (gemm with beta = mu) and
-     * encoder update {@code E -= lr v_E}; task 0 also the decoder momenta, task 1 the W momenta and the bias
-     * gradients and momenta. Then the caller updates everything after the encoders with one axpy.
+     * encoder update {@code E -= lr v_E}; each task also the decoder momenta of its part of the output domains
+     * ({@link TrainedPathways#outputSplit}: about 3/4 to task 0), task 1 also the W momenta and the bias gradients and
+     * momenta. Then the caller updates everything after the encoders with one axpy.
      *
      * @param x   raw batch [b x D] (folded permutation domains), or null
      * @param x3  per-domain batch [M x b x D] when x is null
@@ -518,10 +526,11 @@ public final class KPathModel {
                 Nd4j.getBlasWrapper().level1().axpy(blockEncodersFlat[t].length(), -lr, blockEncoderMomentaFlat[t],
                         blockEncodersFlat[t]);
             }
-            if (t == 0) {
-                Nd4j.pullRows(w.dfg, w.dfcol, 1, paths.gatherBack);
-                Nd4j.gemm(w.ones, w.dfcolFlat, decoderMomentaRow, false, false, 1.0, mu);
-            } else {
+            if (w.dfcol[t] != null) {
+                Nd4j.pullRows(w.dfg, w.dfcolRows[t], 1, paths.gatherBack[t]);
+                Nd4j.gemm(w.ones, w.dfcol[t], decoderMomentaRows[t], false, false, 1.0, mu);
+            }
+            if (t == 1) {
                 Nd4j.gemm(w.du, w.zp, hiddenMomenta, true, false, 1.0, mu);
                 hiddenAndDecoderBiasGradients(w, b);
                 biasMomenta();

@@ -17,8 +17,12 @@ final class StepWorkspace {
     final INDArray zp;
     final INDArray y;
     final INDArray dfg;
-    final INDArray dfcol;
-    final INDArray dfcolFlat;
+    /**
+     * Per part of {@link TrainedPathways#outputSplit} (null when it has no output domain): its decoder gradients
+     * gathered, [kCol x n*C*H], and the same buffer as the [kCol*n x C*H] rows the gather writes.
+     */
+    final INDArray[] dfcol;
+    final INDArray[] dfcolRows;
     final INDArray ones;
     final INDArray du;
     final DirectElements zElements;
@@ -41,8 +45,15 @@ final class StepWorkspace {
         INDArray fg = Nd4j.create(type, (long) m * paths.kRow, (long) c * h);
         y = Nd4j.create(type, (long) m * b, (long) paths.kRow * c);
         dfg = Nd4j.create(type, (long) m * paths.kRow + 1, (long) c * h);
-        dfcol = Nd4j.create(type, (long) paths.kCol * m, (long) c * h);
-        dfcolFlat = dfcol.reshape('c', paths.kCol, (long) m * c * h);
+        dfcol = new INDArray[2];
+        dfcolRows = new INDArray[2];
+        for (int p = 0; p < 2; p++) {
+            int n = paths.outputSplit[p + 1] - paths.outputSplit[p];
+            if (n > 0) {
+                dfcol[p] = Nd4j.create(type, paths.kCol, (long) n * c * h);
+                dfcolRows[p] = dfcol[p].reshape('c', (long) paths.kCol * n, (long) c * h);
+            }
+        }
         ones = Nd4j.ones(type, 1, paths.kCol);
         du = Nd4j.create(type, (long) m * b, h);
         INDArray dzp = Nd4j.create(type, (long) m * b, h);
