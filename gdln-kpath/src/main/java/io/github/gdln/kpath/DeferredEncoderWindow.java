@@ -17,13 +17,18 @@ import org.nd4j.linalg.factory.Nd4j;
  *   V_s = mu^s V_0 + sum_{k<s} mu^(s-1-k) A_k X_k
  *   E_s = E_0 - lr a_s V_0 - lr sum_{k<s} c_(s-1-k) A_k X_k,   a_s = mu + ... + mu^s,  c_n = 1 + mu + ... + mu^n
  * </pre>
- * so the forward of step s is {@code E_s X_s^T = P_s - lr a_s Q_s - lr sum_{k<s} c_(s-1-k) A_k (X_k X_s^T)} with
- * {@code P = E_0 X^T} and {@code Q = V_0 X^T} computed for the whole window by two gemms at its start (the window's
- * batches are known in advance), and a correction by the pending low-rank terms: one gemm [M*H x s*b] x [s*b x b]
- * against the window's Gram matrix {@code X X^T}. At the end, {@code E -= lr a_w V}, then E and V each get one gemm
- * with inner dimension w*b. Per window the encoder weights and momenta are streamed 9 times (2 forward reads, axpy 3,
- * two gemms 2 each) instead of 6 times per step; the work becomes compute-bound (two more encoder-sized gemm units
- * per step than the plain step). Everything else of the model (hidden layer, decoders, biases) keeps the plain step.
+ * so the forward of step s is {@code X_s E_s^T = P_s - lr a_s Q_s - lr sum_{k<s} c_(s-1-k) (X_s X_k^T) A_k^T} with
+ * {@code P = X E_0^T} and {@code Q = X V_0^T} computed for the whole window by two gemms at its start (the window's
+ * batches are known in advance), and a correction by the pending low-rank terms of the steps already taken: one gemm
+ * [b x s*b] x [s*b x M*H] with coefficients from the window's Gram matrix {@code X X^T}. Everything per step is
+ * step-major: P, Q and the pending dL/dZ hold step s as the contiguous [b x rows] block s, in the layout of the step's
+ * encoder outputs (sample-major), so the step reads and writes them in single contiguous runs. At the end,
+ * {@code E -= lr a_w V}, then E and V each get one gemm with inner dimension w*b. Per window the encoder weights and
+ * momenta are streamed 9 times (2 forward reads, axpy 3, two gemms 2 each) instead of 6 times per step; the work
+ * becomes compute-bound: four encoder-sized gemm units per step (P, Q, E, V; the plain step has two, at memory speed),
+ * which is the least this exact scheme can do, because each step's batch must meet both E_0 and V_0 (their weights in
+ * E_s differ from step to step) and both must receive every step's rank-b update. Everything else of the model
+ * (hidden layer, decoders, biases) keeps the plain step.
  *
  * <p><b>Where it does not apply.</b> With per-domain inputs (rotations) domain i's gradient is {@code A_i X_i} with its
  * own {@code X_i}: still rank b per domain block, so the same algebra holds block by block (batched gemms and one

@@ -52,6 +52,9 @@ public final class Provenance {
                 + System.getProperty("os.arch"));
         jvm.put("processors", Runtime.getRuntime().availableProcessors());
         jvm.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        // the BLAS kernel family forced by the environment (null: OpenBLAS chose by the CPU); float32 rounding and
+        // speed depend on it (gdln-benchmarks/README.md)
+        jvm.put("openblas_coretype", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));
         m.put("runtime", jvm);
         m.put("nd4j_backend", backend());
         m.put("datasets", datasets(config));
