@@ -759,11 +759,12 @@ public final class KPathModel {
      */
     public PairStats evaluate(INDArray x, int[] labels) {
         int n = checkBatch(x, labels, 1);
-        return evaluateInHalves(n, labels, (eval, s0, cn, stats) -> {
+        return evaluateInHalves(n, labels, (eval, s0, cn, stats, scratch) -> {
             INDArray xc = x.get(NDArrayIndex.interval(s0, s0 + cn), NDArrayIndex.all());
-            INDArray z = Nd4j.gemm(xc, encoders, false, true); // [cn x M*H] = rows (s, i) of H
+            INDArray z = KPathLayout.view(scratch.encoded, 0, cn, (long) m * h); // rows (s, i) of H
+            Nd4j.gemm(xc, encoders, z, false, true, 1.0, 0.0);
             eval.add(z.reshape('c', (long) cn * m, h), java.util.Arrays.copyOfRange(labels, s0, s0 + cn), true,
-                    stats);
+                    stats, scratch);
         });
     }
 
@@ -775,25 +776,26 @@ public final class KPathModel {
      */
     public PairStats evaluatePerDomain(INDArray xd, int[] labels) {
         int n = checkBatch(xd, labels, m);
-        return evaluateInHalves(n, labels, (eval, s0, cn, stats) -> {
-            INDArray zp = Nd4j.create(type, (long) m * cn, h);
+        return evaluateInHalves(n, labels, (eval, s0, cn, stats, scratch) -> {
+            INDArray zp = KPathLayout.view(scratch.encoded, 0, (long) m * cn, h);
             for (int i = 0; i < m; i++) {
                 INDArray xi = xd.get(NDArrayIndex.interval((long) i * n + s0, (long) i * n + s0 + cn), NDArrayIndex.all());
                 INDArray zi = zp.get(NDArrayIndex.interval((long) i * cn, (long) (i + 1) * cn), NDArrayIndex.all());
                 Nd4j.gemm(xi, encoder(i), zi, false, true, 1.0, 0.0);
             }
-            eval.add(zp, java.util.Arrays.copyOfRange(labels, s0, s0 + cn), false, stats);
+            eval.add(zp, java.util.Arrays.copyOfRange(labels, s0, s0 + cn), false, stats, scratch);
         });
     }
 
     @FunctionalInterface
     private interface EvaluationChunk {
-        void run(AllPathwaysEvaluation eval, int s0, int n, PairStats stats);
+        void run(AllPathwaysEvaluation eval, int s0, int n, PairStats stats, AllPathwaysEvaluation.Scratch scratch);
     }
 
     /**
      * Runs {@code chunk} over the images in chunks: the images in {@link BlockPool#BLOCKS} fixed halves, one per
-     * thread, each with its own sums, added in block order (so the numbers do not depend on the thread count).
+     * thread, each with its own sums and its own {@link AllPathwaysEvaluation.Scratch}, added in block order (so the
+     * numbers do not depend on the thread count).
      */
     private PairStats evaluateInHalves(int n, int[] labels, EvaluationChunk chunk) {
         AllPathwaysEvaluation eval = new AllPathwaysEvaluation(m, c, labelMaps,
@@ -804,8 +806,14 @@ public final class KPathModel {
         int size = Math.max(1, 4_000_000 / (m * m * c));
         blocks.run(parts.length, t -> {
             parts[t] = new PairStats(m);
+            int images = halves[t + 1] - halves[t];
+            if (images == 0) {
+                return;
+            }
+            AllPathwaysEvaluation.Scratch scratch = new AllPathwaysEvaluation.Scratch(Math.min(size, images), m, h, c,
+                    type);
             for (int s0 = halves[t]; s0 < halves[t + 1]; s0 += size) {
-                chunk.run(eval, s0, Math.min(size, halves[t + 1] - s0), parts[t]);
+                chunk.run(eval, s0, Math.min(size, halves[t + 1] - s0), parts[t], scratch);
             }
         });
         PairStats stats = new PairStats(m);
