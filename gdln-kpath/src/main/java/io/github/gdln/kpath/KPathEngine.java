@@ -241,6 +241,7 @@ public final class KPathEngine implements TrainingEngine {
         if (!why.isEmpty()) {
             throw new IllegalArgumentException("the kpath engine cannot train this setup: " + String.join("; ", why));
         }
+        Threading.check();
         Simulation sim = setup.simulation();
         TaskData data = sim.task().data();
         RoutingData train = (RoutingData) data;

@@ -1,6 +1,5 @@
 package io.github.gdln.kpath;
 
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,14 +13,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>The launcher must set {@code OMP_NUM_THREADS=1}</b> in the process environment: the OpenMP runtime reads it
  * when the native library loads, and nothing set from Java afterwards recovers the speed (capping ND4J's and
  * OpenBLAS's threads through their APIs at start-up measured 33 steps/s, no better than the default). So this class
- * sets nothing; {@link #check()} is what the CLI calls at start-up to warn when the variable is missing, and
- * {@link #LAUNCHER_ENVIRONMENT} is what launchers and process builders (sweeps, tests) put into the environment.
- * Parallelism across the runs of a sweep comes from running several single-threaded processes.
+ * sets nothing: the launchers do ({@code scripts/gdln}, {@code scripts/test}, the surefire configuration, the SLURM
+ * batch script), and {@link #check()} is what the k-path engine calls when a run starts, to warn when the variable is
+ * missing. Parallelism across the runs of a sweep comes from running several single-threaded processes.
  */
 public final class Threading {
-    /** Environment variables the launcher sets before starting the JVM. */
-    public static final Map<String, String> LAUNCHER_ENVIRONMENT = Map.of("OMP_NUM_THREADS", "1");
-
     private static final Logger LOG = LoggerFactory.getLogger(Threading.class);
 
     private Threading() {
