@@ -25,7 +25,9 @@ public interface RoutingData {
 
     /**
      * Fills {@code out} with the inputs of input domain {@code domain} (the base samples after that domain's
-     * transform, as node {@code in<domain>} sees them).
+     * transform, as node {@code in<domain>} sees them). Trainers may call it from several threads at once for
+     * different domains (the k-path engine fills the two halves of the domains in parallel), so it must only read
+     * shared state.
      */
     void domainInputs(int domain, int[] samples, float[] out);
 

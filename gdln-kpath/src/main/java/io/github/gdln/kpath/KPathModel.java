@@ -204,6 +204,14 @@ public final class KPathModel {
         initialise();
     }
 
+    /**
+     * Runs {@code tasks} (at most {@link BlockPool#BLOCKS}) independent tasks on this model's threads and returns when
+     * all are done: for work beside the step that splits the same way (the per-domain input transforms of a batch).
+     */
+    void runBlocks(int tasks, BlockPool.Block task) {
+        blocks.run(tasks, task);
+    }
+
     /** Threads per step this model was created with. */
     public int threads() {
         return blocks.threads();
