@@ -110,6 +110,27 @@ class RotationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("i=40");
     }
 
+    /**
+     * The float path (4 bilinear taps unrolled) sums the same products in the same order as the double path (a loop
+     * over the taps), so it equals the double result rounded to float, bit for bit.
+     */
+    @Test
+    void unrolledFloatPathEqualsTheDoublePathRounded() {
+        Rotation rot = Rotation.of(33, 28, 28, 1);
+        float[] x = randomImage(28 * 28, 5);
+        double[] xd = new double[x.length];
+        for (int k = 0; k < x.length; k++) {
+            xd[k] = x[k];
+        }
+        float[] y = rot.apply(x);
+        double[] yd = new double[x.length];
+        rot.apply(xd, 0, yd, 0);
+        for (int k = 0; k < x.length; k++) {
+            assertThat(y[k]).isEqualTo((float) yd[k]);
+        }
+        assertThat(rot.nonZerosPerPlane()).as("bilinear: most pixels have 4 sources").isGreaterThan(3 * 600);
+    }
+
     @Test
     void batchApplicationMatchesPerRow() {
         Rotation rot = Rotation.of(30, 4, 4, 3);

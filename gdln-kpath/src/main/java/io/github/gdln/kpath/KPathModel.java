@@ -439,14 +439,37 @@ public final class KPathModel {
      * @return each step's training loss before its update
      */
     public double[] trainWindow(INDArray xs, int[] labels, int steps) {
-        int n = checkBatch(xs, labels, 1);
+        return window(xs, labels, steps, 1, true);
+    }
+
+    /**
+     * {@code steps} consecutive SGD-with-momentum steps on batches transformed per input domain (as
+     * {@link #trainPerDomain}) with the encoder weights and momenta updated once for the whole window: the same
+     * iterates as {@code steps} calls of {@link #trainPerDomain} in exact arithmetic ({@link DeferredEncoderWindow}
+     * with one batch and one Gram matrix per domain).
+     *
+     * @param xd     [M*steps*b x D]: rows i*steps*b .. hold domain i's batches of the window, step s in its rows
+     *               s*b .. s*b+b-1
+     * @param labels steps*b class labels
+     * @param steps  steps in the window, >= 1, dividing the number of labels
+     * @return each step's training loss before its update
+     */
+    public double[] trainWindowPerDomain(INDArray xd, int[] labels, int steps) {
+        return window(xd, labels, steps, m, false);
+    }
+
+    private double[] window(INDArray xs, int[] labels, int steps, int copies, boolean shared) {
+        int n = checkBatch(xs, labels, copies);
         if (steps < 1 || n % steps != 0) {
             throw new IllegalArgumentException("steps must be >= 1 and divide the " + n + " labels, got " + steps);
         }
         int b = n / steps;
-        if (window == null || !window.fits(b, steps)) {
-            window = new DeferredEncoderWindow(blockEncoders, blockEncoderMomenta, blockEncodersFlat,
-                    blockEncoderMomentaFlat, b, steps, cfg.learningRate(), cfg.momentum());
+        if (window == null || !window.fits(b, steps, shared)) {
+            window = shared
+                    ? new DeferredEncoderWindow(true, domainBlockBounds, blockEncoders, blockEncoderMomenta,
+                            blockEncodersFlat, blockEncoderMomentaFlat, b, steps, cfg.learningRate(), cfg.momentum())
+                    : new DeferredEncoderWindow(false, domainBlockBounds, blockEncoders3, blockEncoderMomenta3,
+                            blockEncodersFlat, blockEncoderMomentaFlat, b, steps, cfg.learningRate(), cfg.momentum());
         }
         DeferredEncoderWindow win = window;
         win.begin(xs, steps);
@@ -454,7 +477,7 @@ public final class KPathModel {
         StepWorkspace w = workspace(b);
         double[] losses = new double[steps];
         for (int s = 0; s < steps; s++) {
-            INDArray x = KPathLayout.rows(xs, (long) s * b, (long) (s + 1) * b);
+            INDArray x = shared ? KPathLayout.rows(xs, (long) s * b, (long) (s + 1) * b) : null;
             losses[s] = step(w, b, x, null, java.util.Arrays.copyOfRange(labels, s * b, (s + 1) * b), win);
         }
         win.prepareMaterialise();
@@ -482,9 +505,9 @@ public final class KPathModel {
      * momenta. Then the caller updates everything after the encoders with one axpy.
      *
      * @param x   raw batch [b x D] (folded permutation domains), or null
-     * @param x3  per-domain batch [M x b x D] when x is null
-     * @param win the deferred encoder window this step belongs to (folded only), or null for the plain step: it
-     *            computes the encoder forward and keeps dL/dZ, and the encoder update is left to it
+     * @param x3  per-domain batch [M x b x D] when x is null and there is no window (a window holds its batches)
+     * @param win the deferred encoder window this step belongs to, or null for the plain step: it computes the
+     *            encoder forward and keeps dL/dZ, and the encoder update is left to it
      */
     private double step(StepWorkspace w, int b, INDArray x, INDArray x3, int[] labels, DeferredEncoderWindow win) {
         double mu = cfg.momentum();
@@ -495,9 +518,12 @@ public final class KPathModel {
             StepWorkspace.DomainBlock k = w.domainBlocks[t];
             int i0 = domainBlockBounds[t];
             int i1 = domainBlockBounds[t + 1];
-            if (win != null) {
+            if (win != null && win.sharedInputs()) {
                 win.forward(t, k.z);
                 foldedToDomainMajor(w, b, i0, i1, (i1 - i0) * h, 1);
+            } else if (win != null) {
+                win.forward(t, k.zp);
+                addEncoderBias(w, b, i0, i1);
             } else if (x != null) {
                 Nd4j.gemm(blockEncoders[t], x, k.zByRow, false, true, 1.0, 0.0);
                 foldedToDomainMajor(w, b, i0, i1, 1, b);
@@ -514,8 +540,11 @@ public final class KPathModel {
             Nd4j.exec(k.mmulDecGrad);
             Nd4j.exec(k.mmulHiddenGrad);
             Nd4j.gemm(k.du, hidden, k.dzp, false, false, 1.0, 0.0);
-            if (win != null) {
+            if (win != null && win.sharedInputs()) {
                 scatterFoldedGradient(w, b, i0, i1, win.pendingElements(t), win.pendingOffset(t));
+            } else if (win != null) {
+                accumulateEncoderBiasGradient(w, b, i0, i1);
+                win.record(t, w.dzpElements, i0 * b * h);
             } else if (x != null) {
                 scatterFoldedGradient(w, b, i0, i1, w.dzElements, i0 * h * b);
             } else {

@@ -241,7 +241,7 @@ public final class KPathRun {
                 Seeds.derive(rootSeed, Seeds.INIT));
         model = new KPathModel(cfg, gate, maps);
         this.rootSeed = rootSeed;
-        encoderWindow = resolveWindow(settings.encoderWindow(), folded, cfg);
+        encoderWindow = resolveWindow(settings.encoderWindow(), cfg);
     }
 
     /** Steps per deferred encoder update when {@code encoder-window = auto} and the deferred step pays. */
@@ -253,17 +253,12 @@ public final class KPathRun {
      */
     static final long AUTO_MIN_ENCODER_BYTES = 16L << 20;
 
-    private static int resolveWindow(int requested, boolean folded, KPathConfig cfg) {
-        if (requested > 1 && !folded) {
-            throw new IllegalArgumentException("encoder-window = " + requested + " needs every input domain to be a"
-                    + " pixel permutation (folded into the encoders); this task has other domains (rotations or"
-                    + " features): use encoder-window = 1 or auto");
-        }
+    private static int resolveWindow(int requested, KPathConfig cfg) {
         if (requested != 0) {
             return requested;
         }
         long bytes = 2L * cfg.domains() * cfg.hidden() * cfg.inputDim() * (cfg.dataType() == DataType.FLOAT ? 4 : 8);
-        return folded && bytes >= AUTO_MIN_ENCODER_BYTES ? DEFAULT_ENCODER_WINDOW : 1;
+        return bytes >= AUTO_MIN_ENCODER_BYTES ? DEFAULT_ENCODER_WINDOW : 1;
     }
 
     /** Sample count of a {@link RoutingData} (it is also a {@link TaskData}, or else has no count). */
@@ -313,11 +308,11 @@ public final class KPathRun {
 
     /**
      * Steps per encoder update: 1 = the plain step ({@link KPathModel#train} / {@code trainPerDomain}), w > 1 = the
-     * deferred update over windows of w full batches ({@link KPathModel#trainWindow}; an epoch's last window is
+     * deferred update over windows of w full batches ({@link KPathModel#trainWindow}, or
+     * {@link KPathModel#trainWindowPerDomain} for per-domain inputs such as rotations; an epoch's last window is
      * shorter, so windows never span an epoch boundary and a checkpoint is always at a window's end). {@code auto}
-     * picks {@link #DEFAULT_ENCODER_WINDOW} when the inputs are folded permutations and the encoder weights and momenta
-     * take at least 16 MiB (the plain step is then bound by memory traffic), else 1. The deferred update needs the
-     * batch shared by all domains, so per-domain inputs (rotations) always use the plain step.
+     * picks {@link #DEFAULT_ENCODER_WINDOW} when the encoder weights and momenta take at least 16 MiB (the plain step
+     * is then bound by memory traffic), else 1.
      */
     public int encoderWindow() {
         return encoderWindow;
@@ -393,14 +388,16 @@ public final class KPathRun {
         for (int k0 = 0; k0 < fullSteps; k0 += encoderWindow) {
             int w = Math.min(encoderWindow, fullSteps - k0);
             int[] batch = java.util.Arrays.copyOfRange(order, k0 * b, (k0 + w) * b);
-            for (double loss : model.trainWindow(batchInputs(train, batch, true), train.labels(batch), w)) {
+            INDArray xs = batchInputs(train, batch);
+            int[] labels = train.labels(batch);
+            for (double loss : folded ? model.trainWindow(xs, labels, w) : model.trainWindowPerDomain(xs, labels, w)) {
                 lossSum += checkedLoss(loss, steps++);
             }
         }
         for (int s0 = fullSteps * b; s0 < n; s0 += b) {
             int[] batch = java.util.Arrays.copyOfRange(order, s0, Math.min(n, s0 + b));
             int[] labels = train.labels(batch);
-            INDArray x = batchInputs(train, batch, true);
+            INDArray x = batchInputs(train, batch);
             lossSum += checkedLoss(folded ? model.train(x, labels) : model.trainPerDomain(x, labels), steps++);
         }
         if (Finite.firstNonFinite(model.parameters()) >= 0) {
@@ -442,18 +439,21 @@ public final class KPathRun {
                 samples[s] = s0 + s;
             }
             int[] labels = data.labels(samples);
-            INDArray x = batchInputs(data, samples, false);
+            INDArray x = batchInputs(data, samples);
             stats.add(folded ? model.evaluate(x, labels) : model.evaluatePerDomain(x, labels));
         }
         return stats;
     }
 
-    /** [b x D] base inputs (folded) or [M*b x D] per-domain inputs, in the model's data type. */
-    private INDArray batchInputs(RoutingData data, int[] samples, boolean reuse) {
+    /**
+     * [b x D] base inputs (folded) or [M*b x D] per-domain inputs, in the model's data type, in a buffer kept per
+     * sample count and overwritten by the next call with as many samples (steps, windows and evaluation chunks all
+     * reuse theirs: a per-domain evaluation chunk is 16 MB at M = 40).
+     */
+    private INDArray batchInputs(RoutingData data, int[] samples) {
         int b = samples.length;
         int rows = folded ? b : m * b;
-        INDArray x = reuse ? batchBuffers.computeIfAbsent(b, k -> Nd4j.create(settings.dataType(), rows, d))
-                : Nd4j.create(settings.dataType(), rows, d);
+        INDArray x = batchBuffers.computeIfAbsent(b, k -> Nd4j.create(settings.dataType(), rows, d));
         if (folded) {
             float[] buf = new float[b * d];
             data.baseInputs(samples, buf);

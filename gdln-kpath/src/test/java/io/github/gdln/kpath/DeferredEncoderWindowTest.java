@@ -33,6 +33,24 @@ class DeferredEncoderWindowTest {
         return losses;
     }
 
+    /**
+     * The window's steps one by one with the plain per-domain step: step s takes rows i*steps*B + s*B .. of every
+     * domain i of {@code xd}; returns their losses.
+     */
+    private static double[] trainPlainPerDomain(KPathModel model, INDArray xd, int[] labels, int steps) {
+        double[] losses = new double[steps];
+        for (int s = 0; s < steps; s++) {
+            INDArray x = Nd4j.create(xd.dataType(), (long) M * B, D);
+            for (int i = 0; i < M; i++) {
+                long from = (long) i * steps * B + (long) s * B;
+                x.get(NDArrayIndex.interval(i * B, (i + 1) * B), NDArrayIndex.all())
+                        .assign(xd.get(NDArrayIndex.interval(from, from + B), NDArrayIndex.all()));
+            }
+            losses[s] = model.trainPerDomain(x, java.util.Arrays.copyOfRange(labels, s * B, (s + 1) * B));
+        }
+        return losses;
+    }
+
     private static KPathConfig config(DataType type, double lr, double mu) {
         return new KPathConfig(M, D, H, C, B, type, 1.0, lr, mu, 11L);
     }
@@ -63,6 +81,39 @@ class DeferredEncoderWindowTest {
             int[] labels = randomLabels(n * B, C, rnd);
             double[] losses = deferred.trainWindow(xs, labels, n);
             double[] expected = trainPlain(plain, xs, labels, n);
+            for (int s = 0; s < n; s++) {
+                worstLoss = Math.max(worstLoss, Math.abs(losses[s] - expected[s]) / Math.abs(expected[s]));
+            }
+        }
+        double[] p = plain.parameters().toDoubleVector();
+        assertThat(relErr(start, p)).as("parameters moved").isGreaterThan(0.1);
+        assertThat(relErr(deferred.parameters().toDoubleVector(), p)).isLessThan(1e-10);
+        assertThat(relErr(deferred.momenta().toDoubleVector(), plain.momenta().toDoubleVector())).isLessThan(1e-10);
+        assertThat(worstLoss).isLessThan(1e-10);
+    }
+
+    /**
+     * Per-domain inputs (each domain its own batch, as rotations give): float64, 1,000 steps in windows of 7, every
+     * parameter, momentum and step loss equal to the plain per-domain step's to 1e-10 relative, as for the folded
+     * window above (same reasoning: sums reordered, parameters moved by > 10 %).
+     */
+    @Test
+    void perDomainFloat64WindowsEqualThePlainPerDomainStepAfter1000Steps() {
+        boolean[][] gate = kPlusMod(M, 2, 1);
+        int[][] maps = labelMaps(M, C, 3);
+        KPathModel plain = new KPathModel(config(DataType.DOUBLE, 0.02, 0.9), gate, maps);
+        KPathModel deferred = new KPathModel(config(DataType.DOUBLE, 0.02, 0.9), gate, maps);
+        double[] start = plain.parameters().toDoubleVector();
+        Random rnd = new Random(8);
+        int steps = 1000;
+        int window = 7;
+        double worstLoss = 0;
+        for (int s0 = 0; s0 < steps; s0 += window) {
+            int n = Math.min(window, steps - s0);
+            INDArray xd = Nd4j.createFromArray(randomImages(M * n * B, D, rnd));
+            int[] labels = randomLabels(n * B, C, rnd);
+            double[] losses = deferred.trainWindowPerDomain(xd, labels, n);
+            double[] expected = trainPlainPerDomain(plain, xd, labels, n);
             for (int s = 0; s < n; s++) {
                 worstLoss = Math.max(worstLoss, Math.abs(losses[s] - expected[s]) / Math.abs(expected[s]));
             }
@@ -117,7 +168,10 @@ class DeferredEncoderWindowTest {
                 .isLessThan(1e-4);
     }
 
-    /** Bit-for-bit the same numbers on 1, 2 and 3 threads (the window's per-block work follows the fixed blocks). */
+    /**
+     * Bit-for-bit the same numbers on 1, 2 and 3 threads (the window's per-block work follows the fixed blocks), for
+     * folded and per-domain windows.
+     */
     @Test
     void threadCountDoesNotChangeAnyNumber() {
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
@@ -131,9 +185,11 @@ class DeferredEncoderWindowTest {
             for (int rep = 0; rep < 4; rep++) {
                 INDArray xs = Nd4j.createFromArray(randomImages(6 * B, D, rnd)).castTo(type);
                 int[] labels = randomLabels(6 * B, C, rnd);
+                INDArray xd = Nd4j.createFromArray(randomImages(M * 6 * B, D, rnd)).castTo(type);
                 double[][] losses = new double[3][];
                 for (int k = 0; k < 3; k++) {
-                    losses[k] = models[k].trainWindow(xs, labels, rep % 2 == 0 ? 6 : 3);
+                    losses[k] = rep < 2 ? models[k].trainWindow(xs, labels, rep % 2 == 0 ? 6 : 3)
+                            : models[k].trainWindowPerDomain(xd, labels, rep % 2 == 0 ? 6 : 3);
                 }
                 for (int k = 1; k < 3; k++) {
                     assertThat(losses[k]).isEqualTo(losses[0]);

@@ -163,26 +163,32 @@ class KPathRunResumeTest {
         assertResumeIsExact(data, 3);
     }
 
-    /** In float64 the windowed run follows the plain run to 1e-10 (losses and accuracies of every epoch). */
+    /**
+     * In float64 the windowed run follows the plain run to 1e-10 (losses and accuracies of every epoch), with folded
+     * and with per-domain inputs.
+     */
     @Test
     void deferredRunFollowsThePlainRun() {
-        Tiny data = new Tiny(30, 3, true);
-        List<KPathRun.EpochMetrics> plain = run(data, 1, DataType.DOUBLE).run(null);
-        List<KPathRun.EpochMetrics> deferred = run(data, 3, DataType.DOUBLE).run(null);
-        for (int k = 0; k < plain.size(); k++) {
-            assertThat(deferred.get(k).trainingLoss()).isCloseTo(plain.get(k).trainingLoss(),
-                    org.assertj.core.data.Percentage.withPercentage(1e-8));
-            assertThat(deferred.get(k).test().orElseThrow().trainedLoss().getAsDouble())
-                    .isCloseTo(plain.get(k).test().orElseThrow().trainedLoss().getAsDouble(),
-                            org.assertj.core.data.Percentage.withPercentage(1e-8));
+        for (Tiny data : List.of(new Tiny(30, 3, true), new Tiny(30, 3))) {
+            List<KPathRun.EpochMetrics> plain = run(data, 1, DataType.DOUBLE).run(null);
+            List<KPathRun.EpochMetrics> deferred = run(data, 3, DataType.DOUBLE).run(null);
+            for (int k = 0; k < plain.size(); k++) {
+                assertThat(deferred.get(k).trainingLoss()).isCloseTo(plain.get(k).trainingLoss(),
+                        org.assertj.core.data.Percentage.withPercentage(1e-8));
+                assertThat(deferred.get(k).test().orElseThrow().trainedLoss().getAsDouble())
+                        .isCloseTo(plain.get(k).test().orElseThrow().trainedLoss().getAsDouble(),
+                                org.assertj.core.data.Percentage.withPercentage(1e-8));
+            }
         }
     }
 
+    /** Per-domain inputs (not folded) train in windows too, and resume from an epoch's end bit for bit. */
     @Test
-    void deferredStepNeedsFoldedInputs() {
-        assertThatThrownBy(() -> run(new Tiny(30, 3), 4, DataType.FLOAT))
-                .hasMessageContaining("encoder-window = 4 needs every input domain to be a pixel permutation");
-        assertThat(run(new Tiny(30, 3), 0, DataType.FLOAT).encoderWindow()).isEqualTo(1);
+    void perDomainDeferredRunResumesExactly() {
+        Tiny data = new Tiny(30, 3);
+        assertThat(run(data, 4, DataType.FLOAT).encoderWindow()).isEqualTo(4);
+        assertThat(run(data, 0, DataType.FLOAT).encoderWindow()).as("auto on a tiny model").isEqualTo(1);
+        assertResumeIsExact(data, 4);
     }
 
     private static void assertResumeIsExact(Tiny data, int encoderWindow) {
