@@ -64,10 +64,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * 2560). On the 2-core benchmark machine two threads took the M = 40 step from ~760 to ~1400 images/s
  * (gdln-benchmarks/README.md).
  *
- * <p><b>Deferred encoder update.</b> {@link #trainWindow} runs w folded steps with the encoder weights and momenta
- * read and written once per window ({@link DeferredEncoderWindow}: the step's encoder forward comes from the window,
- * and the window keeps each step's dL/dZ instead of the step updating the encoders); the rest of every step is the
- * step above. Same iterates in exact arithmetic.
+ * <p><b>Deferred encoder update.</b> {@link #trainWindow} (folded) and {@link #trainWindowPerDomain} run w steps with
+ * the encoder weights and momenta read and written once per window ({@link DeferredEncoderWindow}: the step's encoder
+ * forward comes from the window, and the window keeps each step's dL/dZ instead of the step updating the encoders);
+ * the rest of every step is the step above. Same iterates in exact arithmetic.
  *
  * <p>Not thread-safe: one model is trained by one calling thread at a time.
  */
