@@ -22,10 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The plain step ({@link KPathModel#train}, {@code window} = 1) beside the deferred encoder update
- * ({@link KPathModel#trainWindow}, {@code window} = w steps) at the size of {@link KPathStepBenchmark}: D = 784,
- * C = 10, H = 128, K = 10, batch 8, float32, permutation domains folded. Every invocation trains {@value #STEPS}
- * steps (96 / w windows), so the score is images per second counted as the PyTorch peer counts them (base images per
- * step times steps per second) for both.
+ * ({@link KPathModel#trainWindow}, {@code window} = w steps), with folded or per-domain inputs ({@code inputs}), at the
+ * size of {@link KPathStepBenchmark}: D = 784, C = 10, H = 128, K = 10, batch 8, float32. Every invocation trains
+ * {@value #STEPS} steps (96 / w windows), so the score is images per second counted as the PyTorch peer counts them
+ * (base images per step times steps per second) for all.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -46,6 +46,14 @@ public class KPathWindowBenchmark {
     @Param({"1", "16"})
     public int window;
 
+    /**
+     * {@code folded}: one batch for all domains (permutations folded, {@link KPathModel#train} /
+     * {@link KPathModel#trainWindow}); {@code per-domain}: a batch per domain, as rotations give
+     * ({@link KPathModel#trainPerDomain} / {@link KPathModel#trainWindowPerDomain}).
+     */
+    @Param({"folded", "per-domain"})
+    public String inputs;
+
     private KPathModel model;
     private INDArray[] windows;
     private int[][] labels;
@@ -63,8 +71,9 @@ public class KPathWindowBenchmark {
         int n = STEPS / window;
         windows = new INDArray[n];
         labels = new int[n][window * BATCH];
+        int copies = perDomain() ? domains : 1;
         for (int p = 0; p < n; p++) {
-            windows[p] = Nd4j.rand(DataType.FLOAT, window * BATCH, 784);
+            windows[p] = Nd4j.rand(DataType.FLOAT, (long) copies * window * BATCH, 784);
             for (int s = 0; s < window * BATCH; s++) {
                 labels[p][s] = rnd.nextInt(10);
             }
@@ -76,15 +85,26 @@ public class KPathWindowBenchmark {
     @OperationsPerInvocation(STEPS * BATCH)
     public double train() {
         double sum = 0;
+        boolean perDomain = perDomain();
         for (int p = 0; p < windows.length; p++) {
             if (window == 1) {
-                sum += model.train(windows[p], labels[p]);
+                sum += perDomain ? model.trainPerDomain(windows[p], labels[p]) : model.train(windows[p], labels[p]);
             } else {
-                for (double l : model.trainWindow(windows[p], labels[p], window)) {
+                double[] losses = perDomain ? model.trainWindowPerDomain(windows[p], labels[p], window)
+                        : model.trainWindow(windows[p], labels[p], window);
+                for (double l : losses) {
                     sum += l;
                 }
             }
         }
         return sum;
+    }
+
+    private boolean perDomain() {
+        return switch (inputs) {
+            case "folded" -> false;
+            case "per-domain" -> true;
+            default -> throw new IllegalArgumentException("inputs must be folded or per-domain, got " + inputs);
+        };
     }
 }

@@ -36,8 +36,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p><b>Per-domain inputs.</b> With a batch per domain (rotations) domain i's gradient is {@code A_i X_i} with its own
  * {@code X_i}: still rank b per domain, so the same algebra holds domain by domain, with batched gemms over the
  * block's domains and one Gram matrix per domain (a fifth encoder-sized unit per step at w*b = H). The pending terms
- * (H wide) are scaled per step rather than the batches (D wide). Measured at M = 40: 1.13x the plain per-domain step,
- * at M = 100 1.2x (gdln-benchmarks/README.md).
+ * (H wide) are scaled per step rather than the batches (D wide). Measured at M = 40: 1.09x-1.13x the plain per-domain
+ * step, at M = 100 1.2x (gdln-benchmarks/README.md).
  *
  * <p>Each array is split into the model's fixed blocks of input domains; every per-block operation touches only its
  * rows, and the shared small matrices (Gram, scaled batches, correction coefficients) are computed by the caller, so
