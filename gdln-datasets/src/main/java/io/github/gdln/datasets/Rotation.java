@@ -38,8 +38,8 @@ public final class Rotation {
     /**
      * Source pixels per output pixel, the same for every pixel: {@code source[p*taps + j]}, {@code weight[p*taps + j]}
      * (pixels with fewer sources are padded with weight 0, which adds exactly +0.0 to a sum of finite pixels, so the
-     * sums are those of the sparse map). With 4 (bilinear) the float path runs the taps unrolled: 1.0-1.3 µs per 28 x 28
-     * image against 1.9-2.1 µs with a loop over each pixel's own sources (one thread, a timing loop).
+     * sums are those of the sparse map). With 4 (bilinear) the float path runs the taps unrolled: about 1 µs per 28 x 28
+     * image on one thread ({@code KernelBenchmark.rotateStep} in gdln-benchmarks).
      */
     private final int taps;
     private final int[] source;

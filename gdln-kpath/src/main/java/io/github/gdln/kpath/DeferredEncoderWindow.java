@@ -9,8 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The deferred encoder update of {@link KPathModel#trainWindow}: SGD with momentum on the folded encoders for a
- * window of w steps with weights and momenta read and written once per window instead of once per step.
+ * The deferred encoder update of {@link KPathModel#trainWindow} and {@link KPathModel#trainWindowPerDomain}: SGD with
+ * momentum on the encoders for a window of w steps with weights and momenta read and written once per window instead
+ * of once per step.
  *
  * <p><b>Why it is exact.</b> With the permutations folded, every domain's encoder sees the same batch, so the encoder
  * gradient of step k is {@code g_k = A_k X_k} with {@code A_k} = dL/dZ^T [M*H x b] and {@code X_k} the batch [b x D].
@@ -40,8 +41,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * step, at M = 100 1.2x (gdln-benchmarks/README.md).
  *
  * <p>Each array is split into the model's fixed blocks of input domains; every per-block operation touches only its
- * rows, and the shared small matrices (Gram, scaled batches, correction coefficients) are computed by the caller, so
- * the numbers do not depend on how many threads run the blocks. Float32 rounding differs from the plain step (the
+ * rows; the small matrices a block needs (Gram, scaled batches, correction coefficients) are computed by the caller
+ * when they are shared (folded inputs) and by the block itself when they are its domains' own, so the numbers do not
+ * depend on how many threads run the blocks. Float32 rounding differs from the plain step (the
  * same sums in another order); in float64 the two agree within 1e-10 relative after 1,000 steps (tests).
  */
 final class DeferredEncoderWindow {
@@ -64,7 +66,9 @@ final class DeferredEncoderWindow {
     /**
      * Per block: the window's dL/dZ, step-major per group [G x n*b x r] for a window of n steps (the leading elements
      * of a buffer for the longest): step k's [b x r] in rows k*b .. k*b+b-1, in the layout of the step's encoder
-     * outputs (shared: sample-major over the block's rows; per domain: domain-major).
+     * outputs (shared: sample-major over the block's rows; per domain: domain-major). Shared, the correction reads only
+     * the rows of the steps already taken; per domain it reads all of them with zero coefficients for the later ones,
+     * so the block zeroes its rows when a window begins.
      */
     private final INDArray[] pending;
     /** Per block: X E_0^T and X V_0^T per group, [G x n*b x r], step s in rows s*b .. s*b+b-1. */
@@ -161,11 +165,12 @@ final class DeferredEncoderWindow {
                 x[t] = Nd4j.create(type, g * wb * d);
                 gram[t] = Nd4j.create(type, g * wb * wb);
                 correction[t] = Nd4j.create(type, g * b * wb);
+                if (shared) {
+                    xForEnc[t] = Nd4j.create(type, wb * d);
+                    xForVel[t] = Nd4j.create(type, wb * d);
+                }
             }
-            if (shared && t == 0) {
-                xForEnc[t] = Nd4j.create(type, wb * d);
-                xForVel[t] = Nd4j.create(type, wb * d);
-            } else if (!shared) {
+            if (!shared) {
                 pendingForEnc[t] = Nd4j.create(type, g * wb * r);
                 pendingForVel[t] = Nd4j.create(type, g * wb * r);
             }
@@ -216,6 +221,7 @@ final class DeferredEncoderWindow {
         long g = groups[t];
         INDArray x3 = view(x[t], g, nb, d);
         view(x[t], g * nb, d).assign(KPathLayout.rows(windowInputs, blockBounds[t] * nb, blockBounds[t + 1] * nb));
+        view(pending[t], g * nb * r).assign(0);
         Nd4j.exec(new Mmul(x3, x3, view(gram[t], g, nb, nb), 1.0, 0.0, TRANSPOSE_B));
         Nd4j.exec(new Mmul(x3, enc[t], view(encTimesX[t], g, nb, r), 1.0, 0.0, TRANSPOSE_B));
         Nd4j.exec(new Mmul(x3, vel[t], view(velTimesX[t], g, nb, r), 1.0, 0.0, TRANSPOSE_B));

@@ -54,8 +54,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * [M*H x D] matrix), the hidden layer, its trained decoders, the cross-entropy and the backward pass on row views of
  * the step's buffers, one single-threaded ND4J op after another. A second phase of two tasks runs each block's rows
  * of the encoder momentum gemm and of {@code E -= lr v_E}, plus the reductions over all domains (task 0: the decoder
- * momenta of ~3/4 of the output domains; task 1: the rest, W momenta and the bias gradients); the caller then updates the rest (W, decoders, biases: 1.7 % of the
- * parameters at M = 40) with one axpy. With {@code threads >= 2} (default
+ * momenta of ~3/4 of the output domains; task 1: the rest, W momenta and the bias gradients); the caller then updates
+ * the rest (W, decoders, biases: 1.7 % of the parameters at M = 40) with one axpy. With {@code threads >= 2} (default
  * {@link #defaultThreads()} = min(2, available processors)) the caller runs one block and a daemon worker, created
  * once per model and exiting when idle, the other; with one thread the caller runs both. The block structure does
  * not depend on the thread count, so every number is bit-for-bit the same for 1, 2 or more threads (a test asserts

@@ -459,8 +459,9 @@ public final class KPathRun {
             data.baseInputs(samples, buf);
             put(x, buf, 0);
         } else {
-            // the M domains' transforms (a rotation costs ~2 us per image: 0.6 ms per step at M = 40) in two halves of
-            // the domains on the step's threads; each domain's rows are written by one thread
+            // the M domains' transforms (a rotation costs ~1 us per image: 0.33 ms per step at M = 40,
+            // KernelBenchmark.rotateStep) in two halves of the domains on the step's threads; each domain's rows are
+            // written by one thread
             int[] halves = BlockPool.split(m, BlockPool.BLOCKS, 1);
             model.runBlocks(halves.length - 1, t -> {
                 float[] one = new float[b * d];
